@@ -1,0 +1,70 @@
+import type { StoredConsent } from './consent-cookie.js';
+import type { CompiledPolicy } from './policy/compile.js';
+
+/** Opt-in: nothing optional until the visitor says yes. Opt-out: everything until they say no. */
+export type Regime = 'opt-in' | 'opt-out';
+
+/** Where a visitor's consent state came from. */
+export type ConsentSource = 'cookie' | 'gpc' | 'default';
+
+/** A visitor's consent as the guard enforces it, for the current policy revision. */
+export interface ConsentState {
+  /** The visitor made a choice for this revision that has not expired. */
+  readonly decided: boolean;
+  /** The current policy revision. */
+  readonly revision: string;
+  /** Granted category ids, in policy order; always includes the required ones. */
+  readonly granted: readonly string[];
+  readonly denied: readonly string[];
+  readonly source: ConsentSource;
+}
+
+export interface ConsentSignals {
+  /** The visitor's stored choice, already verified; undefined when absent or invalid. */
+  readonly stored: StoredConsent | undefined;
+  /** The request carried `Sec-GPC: 1`. */
+  readonly gpc: boolean;
+  readonly regime: Regime;
+  readonly now: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * The state for one request. A stored choice counts only for the current revision and
+ * within `maxAgeDays`; it then wins over GPC (the visitor said so explicitly). Otherwise
+ * the regime decides, and GPC denies the categories marked `gpc`.
+ */
+export function resolveConsent(compiled: CompiledPolicy, signals: ConsentSignals): ConsentState {
+  const { stored, now } = signals;
+  if (stored && isCurrent(compiled, stored, now)) {
+    return stateOf(compiled, true, new Set(stored.granted), 'cookie');
+  }
+  const gpcApplies = signals.gpc && compiled.gpcIds.size > 0;
+  const granted =
+    signals.regime === 'opt-out'
+      ? compiled.categoryIds.filter((id) => !(gpcApplies && compiled.gpcIds.has(id)))
+      : [];
+  return stateOf(compiled, false, new Set(granted), gpcApplies ? 'gpc' : 'default');
+}
+
+/** The state right after the visitor chose `granted` (required categories are added). */
+export function chosenState(compiled: CompiledPolicy, granted: Iterable<string>): ConsentState {
+  return stateOf(compiled, true, new Set(granted), 'cookie');
+}
+
+export function isCurrent(compiled: CompiledPolicy, stored: StoredConsent, now: number): boolean {
+  const { revision, consentCookie } = compiled.policy;
+  const age = now - stored.decidedAt;
+  // A decision time more than a day ahead of our clock is not one we wrote.
+  return stored.revision === revision && age < consentCookie.maxAgeDays * DAY && age > -DAY;
+}
+
+function stateOf(compiled: CompiledPolicy, decided: boolean, chosen: ReadonlySet<string>, source: ConsentSource): ConsentState {
+  const granted: string[] = [];
+  const denied: string[] = [];
+  for (const id of compiled.categoryIds) {
+    (compiled.requiredIds.has(id) || chosen.has(id) ? granted : denied).push(id);
+  }
+  return { decided, revision: compiled.policy.revision, granted, denied, source };
+}

@@ -1,0 +1,87 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { parseCookie } from 'cookie';
+import { decodeConsent, type StoredConsent } from './consent-cookie.js';
+import { resolveConsent, type ConsentState, type Regime } from './consent-state.js';
+import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
+import { GuardedResponse } from './guarded-response.js';
+import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
+import { loadPolicy } from './policy/load.js';
+import type { Policy } from './policy/schema.js';
+import { createReporter, type Reporter } from './reports.js';
+import { resolveOptions, type ConsentOptions, type RequestLike, type ResolvedOptions } from './options.js';
+import createDebug from 'debug';
+
+const log = createDebug('consent-guard');
+
+/** What the guard knows about one request, shared by the header hook and the endpoint. */
+export interface RequestConsent {
+  state: ConsentState;
+  /** The verified consent cookie, even when stale: its consent id is kept across changes. */
+  readonly stored: StoredConsent | undefined;
+  readonly cookies: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Guard {
+  readonly policy: Policy;
+  readonly options: ResolvedOptions;
+  /** The consent state for a request (or just its headers). */
+  consentFor(request: IncomingHttpHeaders | RequestLike): ConsentState;
+  /**
+   * Starts guarding one response: reads the visitor's consent and hooks `res` so that every
+   * Set-Cookie is judged just before the head is sent. Adapters call this first thing.
+   */
+  protect(req: IncomingMessage, res: ServerResponse, connection: { readonly secure: boolean }): GuardedResponse;
+  /** Answers a request to the consent endpoint (the adapter has matched the path). */
+  handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
+}
+
+/** Validates options and policy once (throwing `TypeError` / `PolicyError`), then guards requests. */
+export function createGuard(options: Readonly<ConsentOptions>): Guard {
+  const { policy: policyInput, ...resolved } = resolveOptions(options);
+  const compiled = compilePolicy(loadPolicy(policyInput));
+  const report = createReporter(resolved.onReport);
+
+  const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, request);
+
+  return {
+    policy: compiled.policy,
+    options: resolved,
+    consentFor: (request) => read(isRequestLike(request) ? request : { headers: request }).state,
+    protect(req, res, connection) {
+      return new GuardedResponse({ compiled, options: resolved, report, req, res, secure: connection.secure, consent: read(req) });
+    },
+    handleEndpoint: (guarded, input) => handleConsentRequest({ compiled, options: resolved, report }, guarded, input),
+  };
+}
+
+function readConsent(compiled: CompiledPolicy, options: ResolvedOptions, request: RequestLike): RequestConsent {
+  const header = request.headers.cookie;
+  const cookies = typeof header === 'string' ? parseCookie(header) : {};
+  const value = cookies[compiled.policy.consentCookie.name];
+  const stored = value === undefined ? undefined : decodeConsent(compiled.policy.consentCookie.name, value, options.secrets);
+  const state = resolveConsent(compiled, {
+    stored,
+    gpc: String(request.headers['sec-gpc'] ?? '').trim() === '1',
+    regime: regimeFor(options, request),
+    now: Date.now(),
+  });
+  return { state, stored, cookies };
+}
+
+function regimeFor(options: ResolvedOptions, request: RequestLike): Regime {
+  if (!options.regime) return 'opt-in';
+  try {
+    const regime = options.regime(request);
+    if (regime === 'opt-in' || regime === 'opt-out') return regime;
+    log('regime returned %o; using opt-in', regime);
+  } catch (error) {
+    log('regime threw; using opt-in: %O', error);
+  }
+  return 'opt-in';
+}
+
+function isRequestLike(value: IncomingHttpHeaders | RequestLike): value is RequestLike {
+  return typeof value.headers === 'object' && value.headers !== null;
+}
+
+export type { Reporter };

@@ -1,0 +1,11 @@
+export { loadPolicy } from './policy/load.js';
+export { createGuard, type Guard, type RequestConsent } from './guard.js';
+export { PolicyError, type PolicyProblem } from './errors.js';
+export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
+export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
+export type { ConsentOptions, RequestLike } from './options.js';
+export type { ConsentState, ConsentSource, Regime } from './consent-state.js';
+export type { ReportEvent, Mode, ConsentAction } from './reports.js';
+export type { GuardedResponse } from './guarded-response.js';
+export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
+export { publicState } from './endpoint/handle.js';

@@ -1,0 +1,131 @@
+import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+export interface HeaderHooks {
+  /**
+   * Runs once, just before the head is written, when every header set by any API
+   * (setHeader, appendHeader, writeHead's object or arrays, framework helpers) is on `res`.
+   */
+  onHeaders(res: ServerResponse): void;
+  /** Filters Set-Cookie values set after `onHeaders` ran, by header-time hooks further in. */
+  filterLate(values: readonly string[]): string[];
+}
+
+type HeaderFields = OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | readonly (readonly [string, OutgoingHttpHeader])[];
+type WriteHead = ServerResponse['writeHead'];
+type AnyWriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+/**
+ * Wraps `res.writeHead` (and its alias `writeHeader`) the way jshttp/on-headers does: the
+ * headers handed to writeHead are first moved onto `res`, so `onHeaders` sees one complete
+ * set. Implicit heads (first `write`/`end`, `flushHeaders`) go through `this.writeHead` in
+ * Node, so they come here too.
+ *
+ * Middleware that hooked writeHead before us (express-session mounted earlier, say) runs
+ * its listener after ours; every Set-Cookie it adds then still passes `filterLate`, because
+ * setHeader and appendHeader are filtered from the moment our listener has run.
+ */
+export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks): void {
+  const next = res.writeHead as AnyWriteHead;
+  let fired = false;
+
+  function writeHead(this: ServerResponse, statusCode: number, reasonOrFields?: string | HeaderFields, maybeFields?: HeaderFields) {
+    if (fired || this.headersSent) return next.apply(this, [...arguments]);
+    fired = true;
+    const reason = typeof reasonOrFields === 'string' ? reasonOrFields : undefined;
+    const fields = typeof reasonOrFields === 'string' ? maybeFields : reasonOrFields;
+    this.statusCode = statusCode;
+    if (fields) moveFieldsOntoResponse(this, fields);
+    hooks.onHeaders(this);
+    filterLaterSetCookies(this, hooks);
+    return reason === undefined ? next.call(this, this.statusCode) : next.call(this, this.statusCode, reason);
+  }
+
+  res.writeHead = writeHead as WriteHead;
+  // Node's alias; a plain assignment on the prototype, so it needs its own instance override.
+  (res as ServerResponse & { writeHeader: WriteHead }).writeHeader = writeHead as WriteHead;
+  filterEarlyHints(res, hooks);
+  filterTrailers(res, hooks);
+}
+
+/**
+ * Same semantics as Node's writeHead: named fields replace what was set before, and an
+ * array may repeat a name (`['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']`).
+ * Flat arrays are validated as on-headers 1.1.0 does (CVE-2025-7339).
+ */
+function moveFieldsOntoResponse(res: ServerResponse, fields: HeaderFields): void {
+  if (!Array.isArray(fields)) {
+    for (const [name, value] of Object.entries(fields as OutgoingHttpHeaders)) {
+      if (name && value !== undefined) res.setHeader(name, value);
+    }
+    return;
+  }
+  const pairs = toPairs(fields);
+  for (const [name] of pairs) res.removeHeader(name);
+  for (const [name, value] of pairs) res.appendHeader(name, value as string | readonly string[]);
+}
+
+function toPairs(fields: readonly unknown[]): [string, OutgoingHttpHeader][] {
+  if (fields.length > 0 && Array.isArray(fields[0])) {
+    return fields.map((entry) => {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new TypeError('headers array is malformed: expected [name, value] pairs');
+      return [String(entry[0]), entry[1] as OutgoingHttpHeader];
+    });
+  }
+  if (fields.length % 2 !== 0) throw new TypeError('headers array is malformed: expected an even number of entries');
+  const pairs: [string, OutgoingHttpHeader][] = [];
+  for (let i = 0; i < fields.length; i += 2) pairs.push([String(fields[i]), fields[i + 1] as OutgoingHttpHeader]);
+  return pairs;
+}
+
+function filterLaterSetCookies(res: ServerResponse, hooks: HeaderHooks): void {
+  const { setHeader, appendHeader } = res;
+  res.setHeader = function setHeaderFiltered(name, value) {
+    return setHeader.call(this, name, isSetCookie(name) ? hooks.filterLate(setCookieValues(value)) : value);
+  };
+  res.appendHeader = function appendHeaderFiltered(name, value) {
+    if (!isSetCookie(name)) return appendHeader.call(this, name, value);
+    const kept = hooks.filterLate(setCookieValues(value));
+    return kept.length > 0 ? appendHeader.call(this, name, kept) : this;
+  };
+}
+
+/** 103 Early Hints can carry any header; a Set-Cookie in them is judged like any other. */
+function filterEarlyHints(res: ServerResponse, hooks: HeaderHooks): void {
+  const { writeEarlyHints } = res;
+  if (typeof writeEarlyHints !== 'function') return;
+  res.writeEarlyHints = function writeEarlyHintsFiltered(hints, callback) {
+    const filtered: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(hints)) {
+      if (!isSetCookie(name)) filtered[name] = value;
+      else {
+        const kept = hooks.filterLate(setCookieValues(value));
+        if (kept.length > 0) filtered[name] = kept;
+      }
+    }
+    return writeEarlyHints.call(this, filtered, callback);
+  };
+}
+
+/** Browsers ignore Set-Cookie in trailers, but none that is denied is sent anyway. */
+function filterTrailers(res: ServerResponse, hooks: HeaderHooks): void {
+  const { addTrailers } = res;
+  res.addTrailers = function addTrailersFiltered(trailers) {
+    const pairs = Array.isArray(trailers) ? toPairs(trailers) : Object.entries(trailers as OutgoingHttpHeaders);
+    if (!pairs.some(([name]) => isSetCookie(name))) return addTrailers.call(this, trailers);
+    const kept = pairs.flatMap(([name, value]): [string, string][] => {
+      if (!isSetCookie(name)) return value === undefined ? [] : [[name, String(value)]];
+      return hooks.filterLate(setCookieValues(value)).map((cookie) => [name, cookie]);
+    });
+    return addTrailers.call(this, kept);
+  };
+}
+
+export function isSetCookie(name: unknown): boolean {
+  return typeof name === 'string' && name.length === 10 && name.toLowerCase() === 'set-cookie';
+}
+
+/** A header value as Node may hold it (string, number or array) as a list of strings. */
+export function setCookieValues(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}

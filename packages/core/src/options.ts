@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Regime } from './consent-state.js';
+import type { Policy, PolicyInput } from './policy/schema.js';
+import type { Mode, ReportEvent } from './reports.js';
+import { closest } from './suggest.js';
+
+/** The request as `regime` sees it: a Node IncomingMessage, or `{ headers }` from `consentFor`. */
+export interface RequestLike {
+  readonly headers: IncomingHttpHeaders;
+  readonly url?: string | undefined;
+}
+
+export interface ConsentOptions {
+  /** Path to a YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). */
+  readonly policy: string | PolicyInput | Policy;
+  /**
+   * Signs the consent cookie with HMAC-SHA256. A list rotates keys: the first signs,
+   * any verifies. When set, an unsigned or wrongly signed cookie is no consent.
+   */
+  readonly secret?: string | readonly string[] | undefined;
+  /** `report-only` changes nothing in responses and reports what enforcement would do. @default "enforce" */
+  readonly mode?: Mode;
+  /** Path of the consent endpoint, or false to disable it. @default "/consent" */
+  readonly endpoint?: string | false;
+  /** Path of the cookie declaration page, or false to disable it. @default "/cookie-policy" */
+  readonly declaration?: string | false;
+  /** Inject the banner into HTML responses while the visitor has not decided. @default true */
+  readonly banner?: boolean;
+  /** Receives every blocked, undeclared and purged cookie and every consent change. */
+  readonly onReport?: (event: ReportEvent) => void;
+  /**
+   * Which regime applies to a request: `opt-out` grants every category until the visitor
+   * refuses (GPC still denies `gpc` categories). @default () => "opt-in"
+   */
+  readonly regime?: (req: RequestLike) => Regime;
+}
+
+export interface ResolvedOptions {
+  readonly secrets: readonly string[];
+  readonly mode: Mode;
+  readonly endpoint: string | false;
+  readonly declaration: string | false;
+  readonly banner: boolean;
+  readonly onReport: ((event: ReportEvent) => void) | undefined;
+  readonly regime: ((req: RequestLike) => Regime) | undefined;
+}
+
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime'];
+
+/** Checks the options once, at startup, with messages that say how to fix them. */
+export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
+  if (isRequest(options)) {
+    throw new TypeError(
+      'It appears you have done something like `app.use(consentGuard)`, but it should be `app.use(consentGuard({ policy: "./consent-policy.yaml" }))`.',
+    );
+  }
+  if (typeof options !== 'object' || options === null) throw new TypeError('argument options is required: consentGuard({ policy })');
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!KNOWN_OPTIONS.includes(key)) {
+      const match = closest(key, KNOWN_OPTIONS);
+      throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
+    }
+  }
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime } = given;
+  if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
+  if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
+  if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
+  if (onReport !== undefined && typeof onReport !== 'function') throw new TypeError('option onReport must be a function');
+  if (regime !== undefined && typeof regime !== 'function') throw new TypeError('option regime must be a function (req) => "opt-in" | "opt-out"');
+  return {
+    policy: policy as ConsentOptions['policy'],
+    secrets: secretsOf(secret),
+    mode,
+    endpoint: routeOption('endpoint', endpoint),
+    declaration: routeOption('declaration', declaration),
+    banner,
+    onReport: onReport as ResolvedOptions['onReport'],
+    regime: regime as ResolvedOptions['regime'],
+  };
+}
+
+function secretsOf(secret: unknown): readonly string[] {
+  if (secret === undefined) return [];
+  const list = Array.isArray(secret) ? secret : [secret];
+  if (list.length === 0 || !list.every((s) => typeof s === 'string' && s.length > 0)) {
+    throw new TypeError('option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)');
+  }
+  return Object.freeze([...list]);
+}
+
+function routeOption(name: string, value: unknown): string | false {
+  if (value === false) return false;
+  if (typeof value !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/.test(value)) {
+    throw new TypeError(`option ${name} must be a path starting with "/", or false to disable it`);
+  }
+  return value;
+}
+
+function isRequest(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'headers' in value && ('socket' in value || 'req' in value || 'method' in value);
+}

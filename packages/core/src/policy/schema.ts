@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** Characters RFC 6265 allows in a cookie name (an HTTP token), plus `*` for globs. */
+export const COOKIE_NAME_GLOB = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const CATEGORY_ID = /^[a-z][a-z0-9_-]*$/;
+const DOMAIN = /^\.?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+// Path and domain end up in purge headers: printable ASCII without `;`, so nothing can
+// smuggle another attribute or header through them.
+const COOKIE_PATH = /^\/[\x21-\x3A\x3C-\x7E]*$/;
+const NO_CONTROL_CHARS = /^[^\x00-\x1F\x7F]*$/;
+
+export const CONSENT_MODE_TYPES = [
+  'ad_storage',
+  'analytics_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
+] as const;
+
+const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+
+export const consentCookieSchema = z.strictObject({
+  /** Name of the guard's own consent cookie. @default "cg_consent" */
+  name: z.string().regex(/^[!#$%&'+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a cookie name (letters, digits, `_` and `-`)').default('cg_consent'),
+  /** Days a decision stays valid; after that the visitor is asked again. @default 365 */
+  maxAgeDays: z.number().int().min(1).max(3650).default(365),
+  /** Domain attribute of the consent cookie, to share it across subdomains. */
+  domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional(),
+});
+
+export const categorySchema = z.strictObject({
+  label: text('label'),
+  description: z.string().default(''),
+  /** Always granted, never purged (essential / necessary cookies). @default false */
+  required: z.boolean().default(false),
+  /** Denied while undecided when the browser sends `Sec-GPC: 1`. @default false */
+  gpc: z.boolean().default(false),
+  /** Google Consent Mode types this category grants. @default [] */
+  consentMode: z.array(z.enum(CONSENT_MODE_TYPES)).default([]),
+});
+
+export const cookieSchema = z.strictObject({
+  /** Exact cookie name, or a glob with `*` such as `_ga_*`. */
+  name: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256, 'must be at most 256 characters')
+    .regex(COOKIE_NAME_GLOB, 'must be a cookie name or a glob of one: letters, digits, `*` and !#$%&\'+-.^_`|~'),
+  category: z.string(),
+  provider: z.string().optional(),
+  type: z.enum(['session', 'persistent']).optional(),
+  duration: z.string().optional(),
+  purpose: z.string().optional(),
+  /** Domain to delete the cookie on when purging. */
+  domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional(),
+  /** Path to delete the cookie on when purging. @default "/" */
+  path: z.string().regex(COOKIE_PATH, 'must be a path starting with / (no spaces or `;`)').default('/'),
+  /** Set by another site: declared, but not deletable from here. @default false */
+  thirdParty: z.boolean().default(false),
+});
+
+export const trackerSchema = z.strictObject({
+  name: text('name'),
+  category: z.string(),
+  /** Hosts (`js.hs-scripts.com`, `*.hubspot.com`) or host + path prefix (`www.google.com/maps`). */
+  hosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(?::\d+)?(\/\S*)?$/, 'must be a host, *.host, or host/path')).default([]),
+  /** Substrings that mark an inline `<script>` as this tracker. */
+  inline: z.array(z.string().min(3, 'must be at least 3 characters')).default([]),
+});
+
+export const policySchema = z.strictObject({
+  /** Where editors find this schema (JSON policies). */
+  $schema: z.string().optional(),
+  /** Bump when purposes change: visitors are asked again. */
+  revision: z.union([
+    z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+    z.number(),
+  ]),
+  consentCookie: consentCookieSchema.default({ name: 'cg_consent', maxAgeDays: 365 }),
+  /** What happens to a Set-Cookie the policy does not declare. @default "block" */
+  undeclaredCookies: z.enum(['block', 'allow']).default('block'),
+  /** Consent categories by id, in display order. */
+  categories: z
+    .record(z.string().regex(CATEGORY_ID, 'category ids are lowercase: [a-z][a-z0-9_-]*'), categorySchema)
+    .refine((categories) => Object.keys(categories).length > 0, 'must declare at least one category'),
+  cookies: z.array(cookieSchema).default([]),
+  trackers: z.array(trackerSchema).default([]),
+});
+
+/** Object keys each part of the policy accepts, for "did you mean" hints. */
+export const knownKeys = {
+  root: Object.keys(policySchema.shape),
+  consentCookie: Object.keys(consentCookieSchema.shape),
+  category: Object.keys(categorySchema.shape),
+  cookie: Object.keys(cookieSchema.shape),
+  tracker: Object.keys(trackerSchema.shape),
+};
+
+/** A policy as a user writes it (defaults optional). */
+export type PolicyInput = z.input<typeof policySchema>;
+type Parsed = z.output<typeof policySchema>;
+export type Category = Parsed['categories'][string];
+export type CookieDeclaration = Parsed['cookies'][number];
+export type TrackerDeclaration = Parsed['trackers'][number];
+export type ConsentModeType = (typeof CONSENT_MODE_TYPES)[number];
+
+/** A validated policy: format 1 with every default filled in, deeply frozen. */
+export type Policy = DeepReadonly<Omit<Parsed, 'revision'> & { revision: string }>;
+
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;

@@ -1,0 +1,34 @@
+import { parseSetCookie } from 'cookie';
+import type { ConsentState } from './consent-state.js';
+import type { CompiledPolicy } from './policy/compile.js';
+
+export type SetCookieVerdict =
+  | { readonly keep: true; readonly name: string; readonly reason: 'consent-cookie' | 'deletion' | 'granted' | 'undeclared-allowed'; readonly category?: string }
+  | { readonly keep: false; readonly name: string; readonly reason: 'not-granted' | 'undeclared' | 'malformed'; readonly category?: string };
+
+const keepRaw = (value: string) => value;
+
+/**
+ * Whether one Set-Cookie value may leave under `state`. The guard's own cookie and
+ * deletions always pass; a declared cookie passes when its category is granted; an
+ * undeclared one follows `undeclaredCookies`; anything unreadable is blocked.
+ */
+export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, value: string, now: number): SetCookieVerdict {
+  const cookie = parseSetCookie(value, { decode: keepRaw });
+  const { name } = cookie;
+  if (name === '' || cookie.value === undefined) return { keep: false, name, reason: 'malformed' };
+  if (name === compiled.policy.consentCookie.name) return { keep: true, name, reason: 'consent-cookie' };
+  // Max-Age wins over Expires (RFC 6265 section 5.3, step 3).
+  const isDeletion = cookie.maxAge !== undefined ? cookie.maxAge <= 0 : cookie.expires !== undefined && cookie.expires.getTime() <= now;
+  if (isDeletion) return { keep: true, name, reason: 'deletion' };
+  const declaration = compiled.findCookie(name);
+  if (!declaration) {
+    return compiled.policy.undeclaredCookies === 'allow'
+      ? { keep: true, name, reason: 'undeclared-allowed' }
+      : { keep: false, name, reason: 'undeclared' };
+  }
+  const { category } = declaration;
+  return state.granted.includes(category)
+    ? { keep: true, name, reason: 'granted', category }
+    : { keep: false, name, reason: 'not-granted', category };
+}

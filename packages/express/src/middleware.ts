@@ -1,0 +1,33 @@
+import { createGuard, type ConsentOptions, type GuardedResponse } from '@consent-guard/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/**
+ * Express middleware (Express 5 and 4). Validates the options and the policy now, throwing
+ * a `TypeError` or `PolicyError` at startup, then on every request: reads the visitor's
+ * consent into `res.locals.consent`, filters every Set-Cookie just before the head is sent,
+ * and answers the consent endpoint.
+ */
+export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler {
+  const guard = createGuard(options);
+  const { endpoint } = guard.options;
+
+  return function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
+    const guarded = guard.protect(req, res, { secure: req.secure });
+    res.locals.consent = guarded.state;
+    if (endpoint !== false && req.path === endpoint) {
+      answerEndpoint(req, res, guarded).catch(next);
+      return;
+    }
+    next();
+  };
+
+  async function answerEndpoint(req: Request, res: Response, guarded: GuardedResponse) {
+    const answer = await guard.handleEndpoint(guarded, {
+      req,
+      parsedBody: (req as { body?: unknown }).body,
+      origin: { protocol: req.protocol, host: req.get('host') ?? '' },
+    });
+    res.locals.consent = guarded.state;
+    res.status(answer.status).set(answer.headers).end(answer.body);
+  }
+}
