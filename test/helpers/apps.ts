@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { ConsentOptions } from '@consent-guard/core';
+import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as koaGuard } from '@consent-guard/koa';
+import express from 'express';
+import express4 from 'express4';
+import Koa from 'koa';
+import Koa2 from 'koa2';
+import type { Context } from 'koa';
+import type { Request, Response } from 'express';
+
+export const POLICY = fileURLToPath(new URL('../../examples/express-demo/consent-policy.yaml', import.meta.url));
+export const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export type Framework = 'express5' | 'express4' | 'koa3' | 'koa2';
+export const FRAMEWORKS: readonly Framework[] = ['express5', 'express4', 'koa3', 'koa2'];
+
+/** A route on the raw Node response: works in every framework (Koa with ctx.respond = false). */
+export type RawRoute = (req: IncomingMessage, res: ServerResponse) => void;
+export type ExpressRoute = (req: Request, res: Response) => void;
+export type KoaRoute = (ctx: Context) => void | Promise<void>;
+
+export interface Routes {
+  raw?: Record<string, RawRoute>;
+  express?: Record<string, ExpressRoute>;
+  koa?: Record<string, KoaRoute>;
+}
+
+export type Options = Partial<ConsentOptions> & { unguarded?: boolean };
+
+/** A request listener for `supertest`: the framework's app with the guard mounted first. */
+export function createApp(framework: Framework, options: Options = {}, routes: Routes = {}) {
+  const { unguarded, ...rest } = options;
+  const guardOptions = { policy: POLICY, secret: SECRET, ...rest } as ConsentOptions;
+  if (framework === 'express5' || framework === 'express4') {
+    const app = framework === 'express5' ? express() : express4();
+    if (!unguarded) app.use(expressGuard(guardOptions));
+    for (const [path, route] of Object.entries(routes.raw ?? {})) app.all(path, (req, res) => route(req, res));
+    for (const [path, route] of Object.entries(routes.express ?? {})) app.all(path, route);
+    app.get('/state', (_req, res) => {
+      res.json(res.locals.consent);
+    });
+    return app;
+  }
+  const app = framework === 'koa3' ? new Koa() : new Koa2();
+  app.silent = true;
+  if (!unguarded) app.use(koaGuard(guardOptions));
+  app.use(async (ctx) => {
+    const raw = routes.raw?.[ctx.path];
+    if (raw) {
+      ctx.respond = false;
+      raw(ctx.req, ctx.res);
+      return;
+    }
+    const route = routes.koa?.[ctx.path];
+    if (route) return route(ctx);
+    if (ctx.path === '/state') ctx.body = ctx.state.consent;
+  });
+  return app.callback();
+}
+
+/** Names of the cookies a response sets, other than the consent cookie. */
+export function setCookieNames(header: string | string[] | undefined, consentCookie = 'cg_consent'): string[] {
+  return setCookies(header)
+    .map((value) => value.slice(0, value.indexOf('=')).trim())
+    .filter((name) => name !== consentCookie)
+    .sort();
+}
+
+export function setCookies(header: string | string[] | undefined): string[] {
+  return header === undefined ? [] : Array.isArray(header) ? header : [header];
+}

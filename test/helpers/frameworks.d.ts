@@ -1,0 +1,9 @@
+// Express 4 and Koa 2 are installed under aliases, to run every adapter test on both majors.
+declare module 'express4' {
+  import express from 'express';
+  export default express;
+}
+declare module 'koa2' {
+  import Koa from 'koa';
+  export default Koa;
+}
