@@ -27,14 +27,20 @@ export interface Routes {
   koa?: Record<string, KoaRoute>;
 }
 
-export type Options = Partial<ConsentOptions> & { unguarded?: boolean };
+export type Options = Partial<ConsentOptions> & {
+  /** Mount no guard: what the app alone emits. */
+  unguarded?: boolean;
+  /** Trust X-Forwarded-* headers (Express `trust proxy`, Koa `app.proxy`). */
+  proxy?: boolean;
+};
 
 /** A request listener for `supertest`: the framework's app with the guard mounted first. */
 export function createApp(framework: Framework, options: Options = {}, routes: Routes = {}) {
-  const { unguarded, ...rest } = options;
+  const { unguarded, proxy = false, ...rest } = options;
   const guardOptions = { policy: POLICY, secret: SECRET, ...rest } as ConsentOptions;
   if (framework === 'express5' || framework === 'express4') {
     const app = framework === 'express5' ? express() : express4();
+    app.set('trust proxy', proxy);
     if (!unguarded) app.use(expressGuard(guardOptions));
     for (const [path, route] of Object.entries(routes.raw ?? {})) app.all(path, (req, res) => route(req, res));
     for (const [path, route] of Object.entries(routes.express ?? {})) app.all(path, route);
@@ -45,6 +51,7 @@ export function createApp(framework: Framework, options: Options = {}, routes: R
   }
   const app = framework === 'koa3' ? new Koa() : new Koa2();
   app.silent = true;
+  app.proxy = proxy;
   if (!unguarded) app.use(koaGuard(guardOptions));
   app.use(async (ctx) => {
     const raw = routes.raw?.[ctx.path];

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
-import type { Policy, PolicyInput } from './policy/schema.js';
+import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
 import { closest } from './suggest.js';
 
@@ -12,7 +12,7 @@ export interface RequestLike {
 
 export interface ConsentOptions {
   /** Path to a YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). */
-  readonly policy: string | PolicyInput | Policy;
+  readonly policy: string | PolicyInput;
   /**
    * Signs the consent cookie with HMAC-SHA256. A list rotates keys: the first signs,
    * any verifies. When set, an unsigned or wrongly signed cookie is no consent.

@@ -21,7 +21,7 @@ const validated = new WeakSet<object>();
  * frozen, in format 1 with every default filled in. Throws one `PolicyError` naming every
  * problem. A policy it returned, or a spread copy of one, is accepted again.
  */
-export function loadPolicy(input: string | PolicyInput | Policy): Policy {
+export function loadPolicy(input: string | PolicyInput): Policy {
   if (typeof input === 'string') return fromFile(input);
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new TypeError('argument policy must be a file path or a policy object');

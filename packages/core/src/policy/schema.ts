@@ -98,8 +98,8 @@ export const knownKeys = {
   tracker: Object.keys(trackerSchema.shape),
 };
 
-/** A policy as a user writes it (defaults optional). */
-export type PolicyInput = z.input<typeof policySchema>;
+/** A policy as a user writes it (defaults optional); a `Policy`, or a spread copy of one, is one too. */
+export type PolicyInput = DeepReadonly<z.input<typeof policySchema>>;
 type Parsed = z.output<typeof policySchema>;
 export type Category = Parsed['categories'][string];
 export type CookieDeclaration = Parsed['cookies'][number];
