@@ -68,9 +68,9 @@ function validate(input: unknown, source: Source): Policy {
 }
 
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.input === undefined && issue.code !== 'unrecognized_keys') return 'is required';
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return 'is required';
       return `must be ${article(issue.expected)}, not ${kindOf(issue.input)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}${hint(issue.input, issue.values.map(String))}`;
@@ -114,6 +114,13 @@ function crossCheck(input: unknown, source: Source): PolicyProblem[] {
       problems.push(problem(source, [key, index, 'category'], message));
     });
   };
+  if (isRecord(input.categories)) {
+    for (const [id, category] of Object.entries(input.categories)) {
+      if (isRecord(category) && category.required === true && category.gpc === true) {
+        problems.push(problem(source, ['categories', id, 'gpc'], 'a required category cannot be denied by GPC'));
+      }
+    }
+  }
   checkReferences(input.cookies, 'cookies');
   checkReferences(input.trackers, 'trackers');
   if (Array.isArray(input.cookies)) {
