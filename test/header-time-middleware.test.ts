@@ -83,3 +83,18 @@ describe.each(CASES)('$name', ({ app, cookie }) => {
     expect(setCookieNames(response.headers['set-cookie'])).toEqual([cookie, '__hstc'].sort());
   });
 });
+
+describe('report-only mode with express-session mounted before the guard', () => {
+  it('should report each blocked cookie once although the session re-sets the whole list', async () => {
+    const events: string[] = [];
+    const app = express();
+    app.use(session({ secret: 's', resave: false, saveUninitialized: true }));
+    app.use(expressGuard({ policy, secret: SECRET, mode: 'report-only', onReport: (event) => events.push(`${event.type}:${'name' in event ? event.name : ''}`) }));
+    app.get('/', (_req, res) => {
+      res.cookie('__hstc', '1').send('ok');
+    });
+    const response = await request(app).get('/').expect(200);
+    expect(setCookieNames(response.headers['set-cookie'])).toEqual(['__hstc', 'connect.sid']);
+    expect(events).toEqual(['cookie-blocked:__hstc', 'cookie-blocked:connect.sid']);
+  });
+});

@@ -28,8 +28,8 @@ export class GuardedResponse implements HeaderHooks {
   readonly consent: RequestConsent;
   readonly secure: boolean;
   readonly #deps: Deps;
-  /** Values already judged and kept: a late re-set of the same list is not judged twice. */
-  readonly #kept = new Set<string>();
+  /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
+  readonly #verdicts = new Map<string, boolean>();
   #purgeUndeclared = false;
   #context: ReportContext | undefined;
 
@@ -63,19 +63,19 @@ export class GuardedResponse implements HeaderHooks {
   onHeaders(res: ServerResponse): void {
     const { compiled, options, report } = this.#deps;
     const values = setCookieValues(res.getHeader('set-cookie'));
-    const kept = this.filterLate(values);
+    const allowed = this.#judge(values);
     const purges = purgeHeaders({
       compiled,
       state: this.state,
       cookies: this.consent.cookies,
-      beingSet: new Set(kept.map(cookieName)),
+      beingSet: new Set(allowed.map(cookieName)),
       secure: this.secure,
       includeUndeclared: this.#purgeUndeclared,
     });
     for (const purge of purges) report({ ...this.reportContext, type: 'cookie-purged', ...purge.event });
     if (options.mode === 'report-only') return;
-    if (kept.length !== values.length || purges.length > 0) {
-      const all = [...kept, ...purges.map((purge) => purge.header)];
+    if (allowed.length !== values.length || purges.length > 0) {
+      const all = [...allowed, ...purges.map((purge) => purge.header)];
       if (all.length > 0) res.setHeader('Set-Cookie', all);
       else res.removeHeader('Set-Cookie');
     }
@@ -85,10 +85,17 @@ export class GuardedResponse implements HeaderHooks {
   }
 
   filterLate(values: readonly string[]): string[] {
-    const { compiled, options, report } = this.#deps;
+    const allowed = this.#judge(values);
+    return this.#deps.options.mode === 'report-only' ? [...values] : allowed;
+  }
+
+  /** The values enforcement lets out; every other one is reported. */
+  #judge(values: readonly string[]): string[] {
+    const { compiled, report } = this.#deps;
     const now = Date.now();
     return values.filter((value) => {
-      if (this.#kept.has(value)) return true;
+      const known = this.#verdicts.get(value);
+      if (known !== undefined) return known;
       const verdict = judgeSetCookie(compiled, this.state, value, now);
       const context = this.reportContext;
       if (verdict.reason === 'undeclared' || verdict.reason === 'undeclared-allowed') {
@@ -96,9 +103,8 @@ export class GuardedResponse implements HeaderHooks {
       } else if (!verdict.keep) {
         report({ ...context, type: 'cookie-blocked', name: verdict.name, reason: verdict.reason, ...(verdict.category ? { category: verdict.category } : {}) });
       }
-      const keep = verdict.keep || options.mode === 'report-only';
-      if (keep) this.#kept.add(value);
-      return keep;
+      this.#verdicts.set(value, verdict.keep);
+      return verdict.keep;
     });
   }
 }
