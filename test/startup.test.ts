@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PolicyError } from '@consent-guard/core';
+import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as koaGuard } from '@consent-guard/koa';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import Koa from 'koa';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { POLICY } from './helpers/apps.js';
+
+const MISUSE = 'It appears you have done something like `app.use(consentGuard)`, but it should be `app.use(consentGuard({ policy: "./consent-policy.yaml" }))`.';
+
+describe.each([
+  ['express', expressGuard],
+  ['koa', koaGuard],
+] as const)('%s consentGuard() at startup', (_name, consentGuard) => {
+  it('should return a named middleware', () => {
+    expect(consentGuard({ policy: POLICY }).name).toBe('consentGuardMiddleware');
+  });
+
+  it('should throw a PolicyError for a bad policy, before any request', () => {
+    expect(() => consentGuard({ policy: '/nowhere/consent-policy.yaml' })).toThrow(PolicyError);
+    expect(() => consentGuard({ policy: { revision: 'r', categories: { ads: { label: 'Ads', required: 'yes' } } } as never })).toThrow(
+      'policy: categories.ads.required: must be a boolean, not a string ("yes")',
+    );
+  });
+
+  it.each<[unknown, string]>([
+    [undefined, 'argument options is required: consentGuard({ policy })'],
+    [{}, 'argument policy is required: a policy file path or object'],
+    [{ policy: POLICY, polcy: 1 }, 'consent-guard received an unknown option `polcy`. Did you mean `policy`?'],
+    [{ policy: POLICY, mode: 'report' }, 'option mode must be "enforce" or "report-only", not "report"'],
+    [{ policy: POLICY, secret: '' }, 'option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)'],
+    [{ policy: POLICY, endpoint: 'consent' }, 'option endpoint must be a path starting with "/", or false to disable it'],
+    [{ policy: POLICY, onReport: 'log' }, 'option onReport must be a function'],
+  ])('should throw a TypeError for options %j', (options, message) => {
+    expect(() => consentGuard(options as never)).toThrow(new TypeError(message));
+  });
+});
+
+describe('app.use(consentGuard) without the call', () => {
+  it('should fail every Express request with the explanation', async () => {
+    const app = express();
+    let message = '';
+    app.use(expressGuard as never);
+    app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
+      message = error.message;
+      res.status(500).send('misconfigured');
+    });
+    await request(app).get('/').expect(500);
+    expect(message).toBe(MISUSE);
+  });
+
+  it('should fail every Koa request with the explanation', async () => {
+    const app = new Koa();
+    let message = '';
+    app.on('error', (error: Error) => {
+      message = error.message;
+    });
+    app.use(koaGuard as never);
+    await request(app.callback()).get('/').expect(500);
+    expect(message).toBe(MISUSE);
+  });
+});
+
+describe('the built packages', () => {
+  it('should import and guard from plain Node ESM (after npm run build)', async () => {
+    const script = `
+      import { consentGuard as expressGuard } from '@consent-guard/express';
+      import { consentGuard as koaGuard } from '@consent-guard/koa';
+      import { loadPolicy, createGuard, PolicyError } from '@consent-guard/core';
+      const policy = loadPolicy(${JSON.stringify(POLICY)});
+      const guard = createGuard({ policy });
+      console.log(JSON.stringify({
+        express: typeof expressGuard({ policy }), koa: typeof koaGuard({ policy }),
+        state: guard.consentFor({ cookie: 'x=1' }), error: typeof PolicyError,
+      }));
+    `;
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual({
+      express: 'function',
+      koa: 'function',
+      state: { decided: false, revision: '2018-09-10', granted: ['essential'], denied: ['functionality', 'performance', 'marketing'], source: 'default' },
+      error: 'function',
+    });
+  });
+});
