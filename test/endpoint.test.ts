@@ -180,6 +180,24 @@ describe.each(FRAMEWORKS)('the consent endpoint on %s', (framework: Framework) =
     });
   });
 
+  it('should compare Origin with X-Forwarded-Host only when the proxy is trusted', async () => {
+    const post = (proxy: boolean) =>
+      request(app({ proxy }))
+        .post('/consent')
+        .set('Host', 'internal:8080')
+        .set('X-Forwarded-Host', 'shop.example')
+        .set('Origin', 'http://shop.example')
+        .type('form')
+        .send('action=accept-all');
+    expect((await post(true)).status).toBe(303);
+    expect((await post(false)).status).toBe(403);
+  });
+
+  it('should expose a frozen state to the app', async () => {
+    const response = await request(app()).get('/state').expect(200);
+    expect(response.body).toEqual({ decided: false, revision: REVISION, granted: ['essential'], denied: ['functionality', 'performance', 'marketing'], source: 'default' });
+  });
+
   describe('options', () => {
     it('should serve a configured path', async () => {
       await request(app({ endpoint: '/privacy/consent' })).get('/privacy/consent').expect(200);

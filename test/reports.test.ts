@@ -1,7 +1,9 @@
 import type { ReportEvent } from '@consent-guard/core';
+import { consentGuard } from '@consent-guard/express';
+import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, setCookies, type Framework, type Options } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, POLICY, setCookies, type Framework, type Options } from './helpers/apps.js';
 
 const COOKIES = ['PHPSESSID=1; Path=/', '__hstc=2; Path=/', '_ga_X=3; Path=/', 'tracker_x=4; Path=/', 'bare', '__hssc=; Max-Age=0'];
 const routes = {
@@ -57,5 +59,22 @@ describe.each(FRAMEWORKS)('reports on %s', (framework) => {
     const app = createApp(framework, { onReport: () => { throw new Error('reporter down'); } }, routes);
     const response = await request(app).get('/page').expect(200);
     expect(setCookies(response.headers['set-cookie'])).toContain('PHPSESSID=1; Path=/');
+  });
+});
+
+describe('a guard mounted twice', () => {
+  it('should hook and report each response once', async () => {
+    const events: ReportEvent[] = [];
+    const guard = consentGuard({ policy: POLICY, onReport: (event) => events.push(event) });
+    const app = express();
+    const router = express.Router();
+    router.use(guard);
+    router.get('/page', (_req, res) => {
+      res.cookie('__hstc', '1').send('ok');
+    });
+    app.use(guard, router);
+    const response = await request(app).get('/page').expect(200);
+    expect(setCookies(response.headers['set-cookie'])).toEqual([]);
+    expect(events.map((event) => event.type)).toEqual(['cookie-blocked']);
   });
 });

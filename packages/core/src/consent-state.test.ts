@@ -48,6 +48,11 @@ describe('resolveConsent', () => {
     expect(resolveConsent(compiled, signals({ gpc: true, stored: stored(['marketing']) }))).toMatchObject({ decided: true, granted: ['essential', 'marketing'], source: 'cookie' });
   });
 
+  it('should freeze the state, so that app code cannot widen what is enforced', () => {
+    const state = resolveConsent(compiled, signals());
+    expect(Object.isFrozen(state) && Object.isFrozen(state.granted) && Object.isFrozen(state.denied)).toBe(true);
+  });
+
   it('should grant everything to an undecided opt-out visitor until they refuse', () => {
     expect(resolveConsent(compiled, signals({ regime: 'opt-out' }))).toMatchObject({ decided: false, granted: ['essential', 'statistics', 'marketing'], source: 'default' });
     expect(resolveConsent(compiled, signals({ regime: 'opt-out', stored: stored([]) }))).toMatchObject({ decided: true, granted: ['essential'] });

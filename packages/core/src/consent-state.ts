@@ -66,5 +66,6 @@ function stateOf(compiled: CompiledPolicy, decided: boolean, chosen: ReadonlySet
   for (const id of compiled.categoryIds) {
     (compiled.requiredIds.has(id) || chosen.has(id) ? granted : denied).push(id);
   }
-  return { decided, revision: compiled.policy.revision, granted, denied, source };
+  // Frozen: templates read it from res.locals / ctx.state, and enforcement trusts it.
+  return Object.freeze({ decided, revision: compiled.policy.revision, granted: Object.freeze(granted), denied: Object.freeze(denied), source });
 }

@@ -42,13 +42,20 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const report = createReporter(resolved.onReport);
 
   const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, request);
+  // A guard mounted twice (app and router) hooks each response once.
+  const guarded = new WeakMap<ServerResponse, GuardedResponse>();
 
   return {
     policy: compiled.policy,
     options: resolved,
     consentFor: (request) => read(isRequestLike(request) ? request : { headers: request }).state,
     protect(req, res, connection) {
-      return new GuardedResponse({ compiled, options: resolved, report, req, res, secure: connection.secure, consent: read(req) });
+      let response = guarded.get(res);
+      if (!response) {
+        response = new GuardedResponse({ compiled, options: resolved, report, req, res, secure: connection.secure, consent: read(req) });
+        guarded.set(res, response);
+      }
+      return response;
     },
     handleEndpoint: (guarded, input) => handleConsentRequest({ compiled, options: resolved, report }, guarded, input),
   };

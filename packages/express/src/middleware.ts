@@ -25,9 +25,20 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
     const answer = await guard.handleEndpoint(guarded, {
       req,
       parsedBody: (req as { body?: unknown }).body,
-      origin: { protocol: req.protocol, host: req.get('host') ?? '' },
+      origin: { protocol: req.protocol, host: requestHost(req) },
     });
     res.locals.consent = guarded.state;
     res.status(answer.status).set(answer.headers).end(answer.body);
   }
+}
+
+/**
+ * The host the visitor addressed, with its port: X-Forwarded-Host when the app trusts the
+ * proxy (as Express's own req.hostname decides), else Host. Works on Express 4 and 5.
+ */
+function requestHost(req: Request): string {
+  const trust = req.app.get('trust proxy fn') as ((address: string | undefined, hop: number) => boolean) | undefined;
+  const forwarded = req.get('x-forwarded-host');
+  const host = forwarded && trust?.(req.socket.remoteAddress, 0) ? forwarded : req.get('host');
+  return host?.split(',')[0]?.trim() ?? '';
 }
