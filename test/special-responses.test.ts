@@ -112,6 +112,11 @@ describe('1xx early hints and trailers', () => {
     res.addTrailers({ 'Set-Cookie': TRY, 'X-Checksum': 'abc' });
     res.end();
   });
+  app.get('/trailers-before-head', (_req, res) => {
+    res.addTrailers([['Set-Cookie', TRY[1]!], ['Set-Cookie', TRY[0]!], ['X-Checksum', 'abc']] as never);
+    res.write('body');
+    res.end();
+  });
   const server = app.listen(0);
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -134,6 +139,12 @@ describe('1xx early hints and trailers', () => {
     expect(hints).toHaveLength(1);
     expect(hints[0]!.link).toBe('</style.css>; rel=preload; as=style');
     expect(setCookieNames(hints[0]!['set-cookie'])).toEqual(ALLOWED);
+  });
+
+  it('should filter Set-Cookie in trailers added before the head', async () => {
+    const { trailers } = await get('/trailers-before-head');
+    expect(trailers['x-checksum']).toBe('abc');
+    expect(trailers['set-cookie']).toEqual(['PHPSESSID=1; Path=/']);
   });
 
   it('should filter Set-Cookie in trailers and keep the other trailer fields', async () => {

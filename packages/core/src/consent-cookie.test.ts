@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeConsent, encodeConsent, newConsentId, type StoredConsent } from './consent-cookie.js';
+import { createConsentDecoder, decodeConsent, encodeConsent, newConsentId, type StoredConsent } from './consent-cookie.js';
 
 const NAME = 'cg_consent';
 const consentArb = fc.record({
@@ -61,5 +61,20 @@ describe('the consent cookie', () => {
     for (const value of ['', '.....', '1.....', '2.cg.essential.abc.AAAAAAAAAAAAAAAAAAAAAA', `1.${'A'.repeat(9000)}.x.1.AAAAAAAAAAAAAAAAAAAAAA`, '1.cg.__proto__.1.AAAAAAAAAAAAAAAAAAAAAA', '1.cg.ESSENTIAL.1.AAAAAAAAAAAAAAAAAAAAAA']) {
       expect(decodeConsent(NAME, value, [])).toBeUndefined();
     }
+  });
+});
+
+describe('createConsentDecoder', () => {
+  it('should answer like decodeConsent, reusing what it verified and never what it refused', () => {
+    const decode = createConsentDecoder(NAME, ['secret']);
+    const consent = { revision: 'r', granted: ['essential'], decidedAt: 1_700_000_000_000, consentId: newConsentId() };
+    const value = encodeConsent(NAME, consent, ['secret']);
+    const first = decode(value);
+    expect(first).toEqual(consent);
+    expect(decode(value)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const forged = value.replace('.essential.', '.essential+marketing.');
+    expect(decode(forged)).toBeUndefined();
+    expect(decode(forged)).toBeUndefined();
   });
 });

@@ -37,20 +37,18 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export function resolveConsent(compiled: CompiledPolicy, signals: ConsentSignals): ConsentState {
   const { stored, now } = signals;
-  if (stored && isCurrent(compiled, stored, now)) {
-    return stateOf(compiled, true, new Set(stored.granted), 'cookie');
-  }
+  if (stored && isCurrent(compiled, stored, now)) return stateOf(compiled, true, stored.granted, 'cookie');
   const gpcApplies = signals.gpc && compiled.gpcIds.size > 0;
   const granted =
     signals.regime === 'opt-out'
       ? compiled.categoryIds.filter((id) => !(gpcApplies && compiled.gpcIds.has(id)))
       : [];
-  return stateOf(compiled, false, new Set(granted), gpcApplies ? 'gpc' : 'default');
+  return stateOf(compiled, false, granted, gpcApplies ? 'gpc' : 'default');
 }
 
 /** The state right after the visitor chose `granted` (required categories are added). */
-export function chosenState(compiled: CompiledPolicy, granted: Iterable<string>): ConsentState {
-  return stateOf(compiled, true, new Set(granted), 'cookie');
+export function chosenState(compiled: CompiledPolicy, granted: readonly string[]): ConsentState {
+  return stateOf(compiled, true, granted, 'cookie');
 }
 
 export function isCurrent(compiled: CompiledPolicy, stored: StoredConsent, now: number): boolean {
@@ -60,12 +58,25 @@ export function isCurrent(compiled: CompiledPolicy, stored: StoredConsent, now: 
   return stored.revision === revision && age < consentCookie.maxAgeDays * DAY && age > -DAY;
 }
 
-function stateOf(compiled: CompiledPolicy, decided: boolean, chosen: ReadonlySet<string>, source: ConsentSource): ConsentState {
+// Visitors fall into few distinct states (one per combination of granted categories), so
+// each is built once per policy and shared: frozen, it is safe to hand to every request.
+const MAX_CACHED_STATES = 1024;
+const stateCache = new WeakMap<CompiledPolicy, Map<string, ConsentState>>();
+
+function stateOf(compiled: CompiledPolicy, decided: boolean, chosen: readonly string[], source: ConsentSource): ConsentState {
+  let key = `${decided ? 1 : 0}${source}:`;
+  for (const id of compiled.categoryIds) key += compiled.requiredIds.has(id) || chosen.includes(id) ? '1' : '0';
+  let cache = stateCache.get(compiled);
+  if (!cache) stateCache.set(compiled, (cache = new Map()));
+  const cached = cache.get(key);
+  if (cached) return cached;
   const granted: string[] = [];
   const denied: string[] = [];
   for (const id of compiled.categoryIds) {
-    (compiled.requiredIds.has(id) || chosen.has(id) ? granted : denied).push(id);
+    (compiled.requiredIds.has(id) || chosen.includes(id) ? granted : denied).push(id);
   }
   // Frozen: templates read it from res.locals / ctx.state, and enforcement trusts it.
-  return Object.freeze({ decided, revision: compiled.policy.revision, granted: Object.freeze(granted), denied: Object.freeze(denied), source });
+  const state = Object.freeze({ decided, revision: compiled.policy.revision, granted: Object.freeze(granted), denied: Object.freeze(denied), source });
+  if (cache.size < MAX_CACHED_STATES) cache.set(key, state);
+  return state;
 }

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie } from 'cookie';
-import { decodeConsent, type StoredConsent } from './consent-cookie.js';
+import { createConsentDecoder, type StoredConsent } from './consent-cookie.js';
 import { resolveConsent, type ConsentState, type Regime } from './consent-state.js';
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
-import { GuardedResponse } from './guarded-response.js';
+import { GuardedResponse, type GuardContext } from './guarded-response.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
@@ -16,6 +16,8 @@ const log = createDebug('consent-guard');
 /** What the guard knows about one request, shared by the header hook and the endpoint. */
 export interface RequestConsent {
   state: ConsentState;
+  /** The request carried cookies (something to purge, maybe). */
+  readonly hasCookies: boolean;
   /** The verified consent cookie, even when stale: its consent id is kept across changes. */
   readonly stored: StoredConsent | undefined;
   readonly cookies: Readonly<Record<string, string | undefined>>;
@@ -41,39 +43,43 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const compiled = compilePolicy(loadPolicy(policyInput));
   const report = createReporter(resolved.onReport);
 
-  const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, request);
-  // A guard mounted twice (app and router) hooks each response once.
-  const guarded = new WeakMap<ServerResponse, GuardedResponse>();
+  const context: GuardContext = { compiled, options: resolved, report, vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie' };
+  const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
+  const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, decode, request);
 
   return {
     policy: compiled.policy,
     options: resolved,
     consentFor: (request) => read(isRequestLike(request) ? request : { headers: request }).state,
     protect(req, res, connection) {
-      let response = guarded.get(res);
-      if (!response) {
-        response = new GuardedResponse({ compiled, options: resolved, report, req, res, secure: connection.secure, consent: read(req) });
-        guarded.set(res, response);
-      }
-      return response;
+      // A guard mounted twice (app and router) hooks each response once.
+      return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection.secure, read(req));
     },
-    handleEndpoint: (guarded, input) => handleConsentRequest({ compiled, options: resolved, report }, guarded, input),
+    handleEndpoint: (guarded, input) => handleConsentRequest(context, guarded, input),
   };
 }
 
-function readConsent(compiled: CompiledPolicy, options: ResolvedOptions, request: RequestLike): RequestConsent {
+function readConsent(
+  compiled: CompiledPolicy,
+  options: ResolvedOptions,
+  decode: (value: string) => StoredConsent | undefined,
+  request: RequestLike,
+): RequestConsent {
   const header = request.headers.cookie;
-  const cookies = typeof header === 'string' ? parseCookie(header) : {};
+  const hasCookies = typeof header === 'string' && header !== '';
+  const cookies = hasCookies ? parseCookie(header) : NO_COOKIES;
   const value = cookies[compiled.policy.consentCookie.name];
-  const stored = value === undefined ? undefined : decodeConsent(compiled.policy.consentCookie.name, value, options.secrets);
+  const stored = value === undefined ? undefined : decode(value);
   const state = resolveConsent(compiled, {
     stored,
     gpc: String(request.headers['sec-gpc'] ?? '').trim() === '1',
     regime: regimeFor(options, request),
     now: Date.now(),
   });
-  return { state, stored, cookies };
+  return { state, stored, cookies, hasCookies };
 }
+
+const NO_COOKIES: Readonly<Record<string, string | undefined>> = Object.freeze({});
 
 function regimeFor(options: ResolvedOptions, request: RequestLike): Regime {
   if (!options.regime) return 'opt-in';

@@ -2,21 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
-import { hookResponseHeaders, setCookieValues, type HeaderHooks } from './node/response-hook.js';
+import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
 import type { ResolvedOptions } from './options.js';
 import type { CompiledPolicy } from './policy/compile.js';
 import { purgeHeaders } from './purge.js';
-import type { ReportContext, Reporter } from './reports.js';
+import { contextual, type ReportContext, type Reporter } from './reports.js';
 import { judgeSetCookie } from './set-cookie.js';
 
-interface Deps {
+/** What every response of one guard shares. */
+export interface GuardContext {
   readonly compiled: CompiledPolicy;
   readonly options: ResolvedOptions;
   readonly report: Reporter;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly secure: boolean;
-  readonly consent: RequestConsent;
+  /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
+  readonly vary: string;
 }
 
 /**
@@ -27,17 +26,25 @@ interface Deps {
 export class GuardedResponse implements HeaderHooks {
   readonly consent: RequestConsent;
   readonly secure: boolean;
-  readonly #deps: Deps;
+  readonly #context: GuardContext;
+  readonly #req: IncomingMessage;
   /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
-  readonly #verdicts = new Map<string, boolean>();
+  #verdicts: Map<string, boolean> | undefined;
   #purgeUndeclared = false;
-  #context: ReportContext | undefined;
+  #reportContext: ReportContext | undefined;
 
-  constructor(deps: Deps) {
-    this.#deps = deps;
-    this.consent = deps.consent;
-    this.secure = deps.secure;
-    hookResponseHeaders(deps.res, this);
+  constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, secure: boolean, consent: RequestConsent) {
+    this.#context = context;
+    this.#req = req;
+    this.consent = consent;
+    this.secure = secure;
+    hookResponseHeaders(res, this);
+  }
+
+  /** This response, if the guard that owns `context` already hooked it (mounted twice). */
+  static existing(res: ServerResponse, context: GuardContext): GuardedResponse | undefined {
+    const hooks = installedHooks(res);
+    return hooks instanceof GuardedResponse && hooks.#context === context ? hooks : undefined;
   }
 
   get state(): ConsentState {
@@ -51,59 +58,65 @@ export class GuardedResponse implements HeaderHooks {
   }
 
   get reportContext(): ReportContext {
-    if (!this.#context) {
-      const { req, options } = this.#deps;
-      const url = req.url ?? '/';
+    if (!this.#reportContext) {
+      const url = this.#req.url ?? '/';
       const query = url.indexOf('?');
-      this.#context = { mode: options.mode, method: req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
+      this.#reportContext = { mode: this.#context.options.mode, method: this.#req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
     }
-    return this.#context;
+    return this.#reportContext;
   }
 
   onHeaders(res: ServerResponse): void {
-    const { compiled, options, report } = this.#deps;
+    const { compiled, options, report } = this.#context;
     const values = setCookieValues(res.getHeader('set-cookie'));
     const allowed = this.#judge(values);
-    const purges = purgeHeaders({
-      compiled,
-      state: this.state,
-      cookies: this.consent.cookies,
-      beingSet: new Set(allowed.map(cookieName)),
-      secure: this.secure,
-      includeUndeclared: this.#purgeUndeclared,
-    });
-    for (const purge of purges) report({ ...this.reportContext, type: 'cookie-purged', ...purge.event });
+    const purges = this.consent.hasCookies
+      ? purgeHeaders({
+          compiled,
+          state: this.state,
+          cookies: this.consent.cookies,
+          beingSet: new Set(allowed.map(cookieName)),
+          secure: this.secure,
+          includeUndeclared: this.#purgeUndeclared,
+        })
+      : [];
+    if (report.active) {
+      for (const purge of purges) report(contextual(this.reportContext, { type: 'cookie-purged', ...purge.event }));
+    }
     if (options.mode === 'report-only') return;
     if (allowed.length !== values.length || purges.length > 0) {
-      const all = [...allowed, ...purges.map((purge) => purge.header)];
+      const all = purges.length === 0 ? allowed : [...allowed, ...purges.map((purge) => purge.header)];
       if (all.length > 0) res.setHeader('Set-Cookie', all);
       else res.removeHeader('Set-Cookie');
     }
     // The head and body depend on the visitor's cookies (and GPC signal): a shared cache
-    // must key on them (RFC 9110 section 12.5.5).
-    vary(res, compiled.gpcIds.size > 0 ? ['Cookie', 'Sec-GPC'] : 'Cookie');
+    // must key on them (RFC 9110 section 12.5.5). Most responses have no Vary yet.
+    if (res.hasHeader('vary')) vary(res, this.#context.vary);
+    else res.setHeader('Vary', this.#context.vary);
   }
 
   filterLate(values: readonly string[]): string[] {
     const allowed = this.#judge(values);
-    return this.#deps.options.mode === 'report-only' ? [...values] : allowed;
+    return this.#context.options.mode === 'report-only' ? [...values] : allowed;
   }
 
   /** The values enforcement lets out; every other one is reported. */
   #judge(values: readonly string[]): string[] {
-    const { compiled, report } = this.#deps;
+    if (values.length === 0) return [];
+    const { compiled, report } = this.#context;
+    const verdicts = (this.#verdicts ??= new Map());
     const now = Date.now();
     return values.filter((value) => {
-      const known = this.#verdicts.get(value);
+      const known = verdicts.get(value);
       if (known !== undefined) return known;
       const verdict = judgeSetCookie(compiled, this.state, value, now);
-      const context = this.reportContext;
+      verdicts.set(value, verdict.keep);
+      if (!report.active) return verdict.keep;
       if (verdict.reason === 'undeclared' || verdict.reason === 'undeclared-allowed') {
-        report({ ...context, type: 'cookie-undeclared', name: verdict.name, action: verdict.keep ? 'allowed' : 'blocked' });
+        report(contextual(this.reportContext, { type: 'cookie-undeclared', name: verdict.name, action: verdict.keep ? 'allowed' : 'blocked' }));
       } else if (!verdict.keep) {
-        report({ ...context, type: 'cookie-blocked', name: verdict.name, reason: verdict.reason, ...(verdict.category ? { category: verdict.category } : {}) });
+        report(contextual(this.reportContext, { type: 'cookie-blocked', name: verdict.name, reason: verdict.reason, category: verdict.category }));
       }
-      this.#verdicts.set(value, verdict.keep);
       return verdict.keep;
     });
   }

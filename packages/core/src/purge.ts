@@ -4,7 +4,7 @@ import type { CompiledPolicy } from './policy/compile.js';
 export interface Purge {
   /** The deletion Set-Cookie value. */
   readonly header: string;
-  readonly event: { readonly name: string; readonly category?: string; readonly cookieDomain?: string; readonly cookiePath: string };
+  readonly event: { readonly name: string; readonly category: string | undefined; readonly cookieDomain: string | undefined; readonly cookiePath: string };
 }
 
 interface PurgeInput {
@@ -56,6 +56,6 @@ function deletion(name: string, path: string, domain: string | undefined, secure
   if (secure || hostOnly || name.startsWith('__Secure-')) attributes.push('Secure');
   return {
     header: attributes.join('; '),
-    event: { name, cookiePath, ...(category ? { category } : {}), ...(cookieDomain ? { cookieDomain } : {}) },
+    event: { name, category, cookieDomain, cookiePath },
   };
 }

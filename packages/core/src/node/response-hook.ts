@@ -12,7 +12,12 @@ export interface HeaderHooks {
 
 type HeaderFields = OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | readonly (readonly [string, OutgoingHttpHeader])[];
 type WriteHead = ServerResponse['writeHead'];
+/** Node's own fields: whether the body is chunked, and the trailers serialized so far. */
+type Chunked = ServerResponse & { chunkedEncoding?: boolean; _trailer?: string };
 type AnyWriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+const HOOKS = Symbol('consent-guard.hooks');
+type Tagged = WriteHead & { [HOOKS]?: HeaderHooks };
 
 /**
  * Wraps `res.writeHead` (and its alias `writeHeader`) the way jshttp/on-headers does: the
@@ -23,9 +28,16 @@ type AnyWriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse
  * Middleware that hooked writeHead before us (express-session mounted earlier, say) runs
  * its listener after ours; every Set-Cookie it adds then still passes `filterLate`, because
  * setHeader and appendHeader are filtered from the moment our listener has run.
+ *
+ * Every property written on an Express response costs ~4.5 µs and garbage (Express
+ * switches its prototype; see bench/README.md), so the hook writes as few as it can: no
+ * marker property (the hooks ride on the wrapper function), the setHeader filter only when
+ * an inner writeHead hook needs it, and the trailer filter only on chunked responses,
+ * the only ones that send trailers.
  */
 export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks): void {
   const next = res.writeHead as AnyWriteHead;
+  const innerHook = Object.hasOwn(res, 'writeHead');
   let fired = false;
 
   function writeHead(this: ServerResponse, statusCode: number, reasonOrFields?: string | HeaderFields, maybeFields?: HeaderFields) {
@@ -33,18 +45,25 @@ export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks): vo
     fired = true;
     const reason = typeof reasonOrFields === 'string' ? reasonOrFields : undefined;
     const fields = typeof reasonOrFields === 'string' ? maybeFields : reasonOrFields;
-    this.statusCode = statusCode;
+    if (this.statusCode !== statusCode) this.statusCode = statusCode;
     if (fields) moveFieldsOntoResponse(this, fields);
     hooks.onHeaders(this);
-    filterLaterSetCookies(this, hooks);
-    return reason === undefined ? next.call(this, this.statusCode) : next.call(this, this.statusCode, reason);
+    if (innerHook) filterLaterSetCookies(this, hooks);
+    const result = reason === undefined ? next.call(this, this.statusCode) : next.call(this, this.statusCode, reason);
+    if ((this as Chunked).chunkedEncoding) filterTrailers(this, hooks);
+    return result;
   }
+  (writeHead as Tagged)[HOOKS] = hooks;
 
   res.writeHead = writeHead as WriteHead;
   // Node's alias; a plain assignment on the prototype, so it needs its own instance override.
   (res as ServerResponse & { writeHeader: WriteHead }).writeHeader = writeHead as WriteHead;
   filterEarlyHints(res, hooks);
-  filterTrailers(res, hooks);
+}
+
+/** The hooks installed by `hookResponseHeaders`, when ours is the outermost writeHead. */
+export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
+  return (res.writeHead as Tagged)[HOOKS];
 }
 
 /**
@@ -106,18 +125,30 @@ function filterEarlyHints(res: ServerResponse, hooks: HeaderHooks): void {
   };
 }
 
-/** Browsers ignore Set-Cookie in trailers, but none that is denied is sent anyway. */
-function filterTrailers(res: ServerResponse, hooks: HeaderHooks): void {
+/**
+ * Browsers ignore Set-Cookie in trailers, but none that is denied is sent anyway. Trailers
+ * added before the head (Node keeps them serialized in `_trailer`) are filtered again.
+ */
+function filterTrailers(res: Chunked, hooks: HeaderHooks): void {
   const { addTrailers } = res;
   res.addTrailers = function addTrailersFiltered(trailers) {
     const pairs = Array.isArray(trailers) ? toPairs(trailers) : Object.entries(trailers as OutgoingHttpHeaders);
     if (!pairs.some(([name]) => isSetCookie(name))) return addTrailers.call(this, trailers);
-    const kept = pairs.flatMap(([name, value]): [string, string][] => {
-      if (!isSetCookie(name)) return value === undefined ? [] : [[name, String(value)]];
+    const kept = pairs.flatMap(([name, value]): [string, OutgoingHttpHeader][] => {
+      if (!isSetCookie(name)) return value === undefined ? [] : [[name, value]];
       return hooks.filterLate(setCookieValues(value)).map((cookie) => [name, cookie]);
     });
-    return addTrailers.call(this, kept);
+    return addTrailers.call(this, kept as unknown as OutgoingHttpHeaders);
   };
+  const early = res._trailer;
+  if (early && /^set-cookie:/im.test(early)) {
+    res.addTrailers(
+      early
+        .split('\r\n')
+        .filter((line) => line !== '')
+        .map((line): [string, string] => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]) as never,
+    );
+  }
 }
 
 export function isSetCookie(name: unknown): boolean {

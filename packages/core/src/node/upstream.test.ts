@@ -55,6 +55,20 @@ describe("Node's ServerResponse, as the header hook depends on it", () => {
     expect(headers['set-cookie']).toEqual(['a=1', 'b=2']);
   });
 
+  it("should keep serialized trailers in _trailer and say chunkedEncoding once a chunked head is written", async () => {
+    let trailer: unknown;
+    let chunked: unknown;
+    await serve((res) => {
+      res.addTrailers({ 'X-A': '1' });
+      trailer = (res as unknown as { _trailer: unknown })._trailer;
+      res.writeHead(200);
+      chunked = (res as unknown as { chunkedEncoding: unknown }).chunkedEncoding;
+      res.end('x');
+    });
+    expect(trailer).toBe('X-A: 1\r\n');
+    expect(chunked).toBe(true);
+  });
+
   it('should still take (status, reason, headers) and (status, headers) with the same arity', () => {
     expect(ServerResponse.prototype.writeHead.length).toBe(3);
     for (const method of ['setHeader', 'appendHeader', 'removeHeader', 'getHeader', 'writeEarlyHints', 'addTrailers', 'flushHeaders'] as const) {

@@ -1,0 +1,98 @@
+// Requests per second of Express and Koa apps with and without consent-guard, measured side
+// by side in one run: every variant runs once per round, rounds interleave, and the table
+// gives medians (the machines are shared and noisy) and the ratio to the bare framework.
+//   npm run bench                       # 5 rounds of 3 s per variant
+//   BENCH_ROUNDS=9 BENCH_SECONDS=5 npm run bench
+import { fork } from 'node:child_process';
+import autocannon from 'autocannon';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = 32;
+
+// Visitors: one who has not decided (the guard removes two of three cookies) and one who
+// accepted everything (the guard verifies a signed consent cookie and keeps all).
+const VISITORS = {
+  undecided: {},
+  accepted: { cookie: await acceptedCookie() },
+};
+
+const RUNS = [
+  ['express (bare)', 'undecided', 'express (bare)'],
+  ['express + guard', 'undecided', 'express (bare)'],
+  ['express + guard', 'accepted', 'express (bare)'],
+  ['express + guard, report-only', 'undecided', 'express (bare)'],
+  ['koa (bare)', 'undecided', 'koa (bare)'],
+  ['koa + guard', 'undecided', 'koa (bare)'],
+];
+
+const servers = new Map();
+for (const [variant] of RUNS) if (!servers.has(variant)) servers.set(variant, await start(variant));
+
+const results = new Map(RUNS.map((run) => [key(run), { rps: [], p99: [], cpu: [] }]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const run of RUNS) {
+    const [variant, visitor] = run;
+    const server = servers.get(variant);
+    const before = await stats(server.child);
+    const result = await autocannon({
+      url: `http://127.0.0.1:${server.port}/`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: VISITORS[visitor],
+    });
+    if (result.errors || result.non2xx) throw new Error(`${key(run)}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
+    const after = await stats(server.child);
+    results.get(key(run)).rps.push(result.requests.average);
+    results.get(key(run)).p99.push(result.latency.p99);
+    results.get(key(run)).cpu.push((after.cpuMicros - before.cpuMicros) / (after.requests - before.requests));
+  }
+  process.stderr.write(`round ${round}/${ROUNDS} done\n`);
+}
+for (const { child } of servers.values()) child.disconnect();
+
+console.log(`\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, medians\n`);
+console.log('| variant | visitor | req/s | vs bare | server CPU µs/req | vs bare | p99 latency (ms) |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const run of RUNS) {
+  const [variant, visitor, baseline] = run;
+  const own = results.get(key(run));
+  const base = results.get(key([baseline, 'undecided']));
+  const [rps, cpu] = [median(own.rps), median(own.cpu)];
+  const ratio = (a, b) => (a / b).toFixed(2);
+  console.log(`| ${variant} | ${visitor} | ${Math.round(rps)} | ${ratio(rps, median(base.rps))} | ${cpu.toFixed(1)} | ${ratio(cpu, median(base.cpu))} | ${median(own.p99)} |`);
+}
+
+function key([variant, visitor]) {
+  return `${variant} / ${visitor}`;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function stats(child) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send('stats');
+  });
+}
+
+function start(variant) {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./server.js', import.meta.url), [variant]);
+    child.once('message', ({ port }) => resolve({ child, port }));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
+  });
+}
+
+async function acceptedCookie() {
+  const { child, port } = await start('express + guard');
+  const response = await fetch(`http://127.0.0.1:${port}/consent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":"accept-all"}' });
+  child.disconnect();
+  const setCookie = response.headers.get('set-cookie') ?? '';
+  return setCookie.slice(0, setCookie.indexOf(';'));
+}

@@ -1,0 +1,59 @@
+// One benchmark server, in its own process so that the load generator does not share its
+// event loop. argv[2] names the variant; the port goes back to the parent over IPC.
+import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as koaGuard } from '@consent-guard/koa';
+import express from 'express';
+import Koa from 'koa';
+
+const policy = new URL('../examples/express-demo/consent-policy.yaml', import.meta.url).pathname;
+const secret = 'bench-secret-0123456789abcdef';
+const PAGE = `<!doctype html><html><head><title>bench</title></head><body>${'<p>Some text of a page.</p>'.repeat(40)}</body></html>`;
+const EXPIRES = new Date('2031-01-01T00:00:00Z');
+
+// What a typical page does: an essential session cookie, a statistics and a marketing one.
+function expressApp(guarded, mode) {
+  const app = express();
+  if (guarded) app.use(expressGuard({ policy, secret, ...(mode ? { mode } : {}) }));
+  app.get('/', (_req, res) => {
+    res.cookie('PHPSESSID', 'abc123', { httpOnly: true });
+    res.cookie('_ga', 'GA1.1.123.456', { expires: EXPIRES });
+    res.cookie('__hstc', 'hs.1.2.3', { expires: EXPIRES });
+    res.type('html').send(PAGE);
+  });
+  return app;
+}
+
+function koaApp(guarded) {
+  const app = new Koa();
+  if (guarded) app.use(koaGuard({ policy, secret }));
+  app.use((ctx) => {
+    ctx.cookies.set('PHPSESSID', 'abc123');
+    ctx.cookies.set('_ga', 'GA1.1.123.456', { expires: EXPIRES, httpOnly: false });
+    ctx.cookies.set('__hstc', 'hs.1.2.3', { expires: EXPIRES, httpOnly: false });
+    ctx.type = 'html';
+    ctx.body = PAGE;
+  });
+  return app.callback();
+}
+
+const variants = {
+  'express (bare)': () => expressApp(false),
+  'express + guard': () => expressApp(true),
+  'express + guard, report-only': () => expressApp(true, 'report-only'),
+  'koa (bare)': () => koaApp(false),
+  'koa + guard': () => koaApp(true),
+};
+
+const make = variants[process.argv[2]];
+if (!make) throw new Error(`unknown variant ${process.argv[2]}; one of ${Object.keys(variants).join(', ')}`);
+const server = (await import('node:http')).createServer(make());
+let requests = 0;
+server.on('request', () => requests++);
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+// The parent asks for CPU time and request count around each run: CPU per request is the
+// guard's real cost, whatever the load generator manages on a shared machine.
+process.on('message', () => {
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpuMicros: user + system, requests });
+});
+process.on('disconnect', () => process.exit(0));
