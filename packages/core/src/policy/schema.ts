@@ -21,72 +21,79 @@ export const CONSENT_MODE_TYPES = [
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 
+// Each field's description goes into policy.schema.json, where editors show it.
 export const consentCookieSchema = z.strictObject({
-  /** Name of the guard's own consent cookie. @default "cg_consent" */
-  name: z.string().regex(/^[!#$%&'+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a cookie name (letters, digits, `_` and `-`)').default('cg_consent'),
-  /** Days a decision stays valid; after that the visitor is asked again. @default 365 */
-  maxAgeDays: z.number().int().min(1).max(3650).default(365),
-  /** Domain attribute of the consent cookie, to share it across subdomains. */
-  domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional(),
+  name: z
+    .string()
+    .regex(/^[!#$%&'+\-.^_`|~0-9A-Za-z]{1,64}$/, 'must be a cookie name (letters, digits, `_` and `-`)')
+    .default('cg_consent')
+    .describe("Name of the guard's own consent cookie."),
+  maxAgeDays: z.number().int().min(1).max(3650).default(365).describe('Days a decision stays valid; after that the visitor is asked again.'),
+  domain: z
+    .string()
+    .regex(DOMAIN, 'must be a domain name such as .example.com')
+    .optional()
+    .describe('Domain attribute of the consent cookie, to share it across subdomains.'),
 });
 
 export const categorySchema = z.strictObject({
-  label: text('label'),
-  description: z.string().default(''),
-  /** Always granted, never purged (essential / necessary cookies). @default false */
-  required: z.boolean().default(false),
-  /** Denied while undecided when the browser sends `Sec-GPC: 1`. @default false */
-  gpc: z.boolean().default(false),
-  /** Google Consent Mode types this category grants. @default [] */
-  consentMode: z.array(z.enum(CONSENT_MODE_TYPES)).default([]),
+  label: text('label').describe('Shown in the banner and the declaration.'),
+  description: z.string().default('').describe('What the category is for, in plain words.'),
+  required: z.boolean().default(false).describe('Always granted, never purged (essential / necessary cookies).'),
+  gpc: z.boolean().default(false).describe('Denied while the visitor has not decided when the browser sends `Sec-GPC: 1`.'),
+  consentMode: z.array(z.enum(CONSENT_MODE_TYPES)).default([]).describe('Google Consent Mode types this category grants.'),
 });
 
 export const cookieSchema = z.strictObject({
-  /** Exact cookie name, or a glob with `*` such as `_ga_*`. */
   name: z
     .string()
     .min(1, 'must not be empty')
     .max(256, 'must be at most 256 characters')
-    .regex(COOKIE_NAME_GLOB, 'must be a cookie name or a glob of one: letters, digits, `*` and !#$%&\'+-.^_`|~'),
-  category: z.string(),
-  provider: z.string().optional(),
-  type: z.enum(['session', 'persistent']).optional(),
-  duration: z.string().optional(),
-  purpose: z.string().optional(),
-  /** Domain to delete the cookie on when purging. */
-  domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional(),
-  /** Path to delete the cookie on when purging. @default "/" */
-  path: z.string().regex(COOKIE_PATH, 'must be a path starting with / (no spaces or `;`)').default('/'),
-  /** Set by another site: declared, but not deletable from here. @default false */
-  thirdParty: z.boolean().default(false),
+    .regex(COOKIE_NAME_GLOB, 'must be a cookie name or a glob of one: letters, digits, `*` and !#$%&\'+-.^_`|~')
+    .describe('Exact cookie name, or a glob with `*` such as `_ga_*` (exact names win, then the most specific glob).'),
+  category: z.string().describe('Id of the category the cookie belongs to.'),
+  provider: z.string().optional().describe('Who sets it, e.g. HubSpot.'),
+  type: z.enum(['session', 'persistent']).optional().describe('Session cookies go when the browser closes.'),
+  duration: z.string().optional().describe('How long it lasts, as the declaration should say it.'),
+  purpose: z.string().optional().describe('What it is used for.'),
+  domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional().describe('Domain to delete the cookie on when purging.'),
+  path: z
+    .string()
+    .regex(COOKIE_PATH, 'must be a path starting with / (no spaces or `;`)')
+    .default('/')
+    .describe('Path to delete the cookie on when purging.'),
+  thirdParty: z.boolean().default(false).describe('Set by another site: declared, but not deletable from here.'),
 });
 
 export const trackerSchema = z.strictObject({
-  name: text('name'),
-  category: z.string(),
-  /** Hosts (`js.hs-scripts.com`, `*.hubspot.com`) or host + path prefix (`www.google.com/maps`). */
-  hosts: z.array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(?::\d+)?(\/\S*)?$/, 'must be a host, *.host, or host/path')).default([]),
-  /** Substrings that mark an inline `<script>` as this tracker. */
-  inline: z.array(z.string().min(3, 'must be at least 3 characters')).default([]),
+  name: text('name').describe('The tracker, e.g. HubSpot tracking code.'),
+  category: z.string().describe('Id of the category the tracker belongs to.'),
+  hosts: z
+    .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(?::\d+)?(\/\S*)?$/, 'must be a host, *.host, or host/path'))
+    .default([])
+    .describe('Hosts (`js.hs-scripts.com`, `*.hubspot.com`) or host + path prefix (`www.google.com/maps`).'),
+  inline: z
+    .array(z.string().min(3, 'must be at least 3 characters'))
+    .default([])
+    .describe('Substrings that mark an inline `<script>` as this tracker.'),
 });
 
 export const policySchema = z.strictObject({
-  /** Where editors find this schema (JSON policies). */
-  $schema: z.string().optional(),
-  /** Bump when purposes change: visitors are asked again. */
-  revision: z.union([
-    z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(NO_CONTROL_CHARS, 'must not contain control characters'),
-    z.number(),
-  ]),
-  consentCookie: consentCookieSchema.default({ name: 'cg_consent', maxAgeDays: 365 }),
-  /** What happens to a Set-Cookie the policy does not declare. @default "block" */
-  undeclaredCookies: z.enum(['block', 'allow']).default('block'),
-  /** Consent categories by id, in display order. */
+  $schema: z.string().optional().describe('Where editors find this schema (JSON policies).'),
+  revision: z
+    .union([
+      z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').regex(NO_CONTROL_CHARS, 'must not contain control characters'),
+      z.number(),
+    ])
+    .describe('Bump when purposes change: visitors are asked again.'),
+  consentCookie: consentCookieSchema.default({ name: 'cg_consent', maxAgeDays: 365 }).describe("The guard's own consent cookie."),
+  undeclaredCookies: z.enum(['block', 'allow']).default('block').describe('What happens to a Set-Cookie the policy does not declare (reported either way).'),
   categories: z
     .record(z.string().regex(CATEGORY_ID, 'category ids are lowercase: [a-z][a-z0-9_-]*'), categorySchema)
-    .refine((categories) => Object.keys(categories).length > 0, 'must declare at least one category'),
-  cookies: z.array(cookieSchema).default([]),
-  trackers: z.array(trackerSchema).default([]),
+    .refine((categories) => Object.keys(categories).length > 0, 'must declare at least one category')
+    .describe('Consent categories by id, in display order.'),
+  cookies: z.array(cookieSchema).default([]).describe('Every cookie the site sets, by name or glob.'),
+  trackers: z.array(trackerSchema).default([]).describe('Tracker tags recognised in HTML, by host or inline signature.'),
 });
 
 /** Object keys each part of the policy accepts, for "did you mean" hints. */
