@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { decodeHTMLAttribute } from 'entities';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Raw, Tokenizer, type TagInfo } from './tokenizer.js';
+
+type Token = ['StartTag', string, Record<string, string>, boolean] | ['EndTag', string];
+
+// The tokenizer works on bytes and never decodes; html5lib-tests give characters, with NUL
+// replaced by U+FFFD. Only the comparison needs the characters.
+const text = (bytes: Buffer) => bytes.toString('utf8').replace(/\0/g, '\uFFFD');
+const tagName = (name: string) => text(Buffer.from(name, 'latin1'));
+
+/** Tag tokens as html5lib-tests write them, from our tokenizer over `input` cut into `chunks`. */
+function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw | 'plaintext'; lastStartTag?: string; followContentModel?: boolean } = {}): Token[] {
+  const tokens: Token[] = [];
+  let base = 0; // offset of the current chunk in the input
+  let tagStart = 0;
+  const tokenizer = new Tokenizer(
+    {
+      tagOpen: (offset) => (tagStart = base + offset),
+      notStartTag: () => {},
+      startTag: (tag: TagInfo) => {
+        const attributes: Record<string, string> = {};
+        for (let a = 0; a < tag.attributes.length; a += 5) {
+          const [nameStart, nameEnd, valueStart, valueEnd] = tag.attributes.slice(a, a + 4) as [number, number, number, number];
+          const name = text(input.subarray(tagStart + nameStart, tagStart + nameEnd)).toLowerCase();
+          const value = valueStart === -1 ? '' : decodeHTMLAttribute(text(input.subarray(tagStart + valueStart, tagStart + valueEnd)));
+          if (!(name in attributes)) attributes[name] = value;
+        }
+        tokens.push(['StartTag', tagName(tag.name), attributes, tag.selfClosing]);
+      },
+      endTag: (name) => {
+        tokens.push(['EndTag', tagName(name)]);
+      },
+    },
+    options.followContentModel ?? true,
+  );
+  if (options.initial !== undefined) tokenizer.startIn(options.initial, options.lastStartTag);
+  const points = [0, ...cuts.filter((c) => c > 0 && c < input.length).sort((a, b) => a - b), input.length];
+  for (let p = 0; p < points.length - 1; p++) {
+    base = points[p]!;
+    tokenizer.write(input.subarray(points[p], points[p + 1]));
+  }
+  return tokens;
+}
+
+const CORPUS = new URL('../../../../../shared/corpus/', import.meta.url);
+const STATES: Record<string, Raw | 'plaintext'> = {
+  'Data state': Raw.None,
+  'RCDATA state': Raw.RcData,
+  'RAWTEXT state': Raw.RawText,
+  'Script data state': Raw.Script,
+  'PLAINTEXT state': 'plaintext',
+};
+
+interface Html5libTest {
+  description: string;
+  input: string;
+  output: unknown[][];
+  initialStates?: string[];
+  lastStartTag?: string;
+  doubleEscaped?: boolean;
+}
+
+const unescape = (text: string) => text.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+const cases = readdirSync(new URL('html5lib-tests/tokenizer/', CORPUS))
+  .filter((file) => file.endsWith('.test'))
+  .flatMap((file) => {
+    const { tests = [] } = JSON.parse(readFileSync(new URL(`html5lib-tests/tokenizer/${file}`, CORPUS), 'utf8')) as { tests?: Html5libTest[] };
+    return tests.flatMap((test) =>
+      (test.initialStates ?? ['Data state'])
+        .filter((state) => state in STATES)
+        .map((state) => ({ name: `${file}: ${test.description} (${state})`, test, state })),
+    );
+  });
+
+describe('the tokenizer against html5lib-tests', () => {
+  it('should find the test corpus', () => {
+    expect(cases.length).toBeGreaterThan(1000);
+  });
+
+  it.each(cases)('$name', ({ test, state }) => {
+    const input = Buffer.from(test.doubleEscaped ? unescape(test.input) : test.input, 'utf8');
+    const expected = test.output
+      .filter((token) => token[0] === 'StartTag' || token[0] === 'EndTag')
+      .map((token) => {
+        const fixed = token.map((part) => (typeof part === 'string' && test.doubleEscaped ? unescape(part) : part));
+        return fixed[0] === 'StartTag' ? ['StartTag', fixed[1], fixed[2], fixed[3] === true] : ['EndTag', fixed[1]];
+      });
+    const options = { initial: STATES[state]!, lastStartTag: test.lastStartTag ?? '', followContentModel: false };
+    expect(tokenize(input, [], options)).toEqual(expected);
+    // Chunks of one byte must give the same tokens.
+    expect(tokenize(input, Array.from(input.keys()), options)).toEqual(expected);
+  });
+});
+
+describe('the tokenizer following the content model', () => {
+  const tags = (html: string) => tokenize(Buffer.from(html)).map((t) => (t[0] === 'StartTag' ? `<${t[1]}>` : `</${t[1]}>`));
+
+  it.each([
+    ['<script>if (a<b) document.write("<div>")</script><p>', ['<script>', '</script>', '<p>']],
+    ['<script><!-- <script> </script> --></script><p>', ['<script>', '</script>', '<p>']],
+    ['<script><!-- </script><p>', ['<script>', '</script>', '<p>']],
+    ['<style>a > b { content: "</p>" }</style><img>', ['<style>', '</style>', '<img>']],
+    ['<textarea><img src=x></textarea>', ['<textarea>', '</textarea>']],
+    ['<title><script></title>', ['<title>', '</title>']],
+    ['<iframe><img src=x></iframe><img>', ['<iframe>', '</iframe>', '<img>']],
+    ['<!-- <img src=x> --><img>', ['<img>']],
+    ['<!--><img>', ['<img>']],
+    ['<!---><img>', ['<img>']],
+    ['<!-- a --!><img>', ['<img>']],
+    ['<img alt="a>b" src=x>', ['<img>']],
+    ["<img alt='\"' src=x><p>", ['<img>', '<p>']],
+    ['<SCRIPT SRC=x></SCRIPT >', ['<script>', '</script>']],
+    ['<plaintext><img src=x></plaintext>', ['<plaintext>']],
+    ['<noscript><img src=x></noscript>', ['<noscript>', '<img>', '</noscript>']],
+    ['<template><script src=x></script></template>', ['<template>', '<script>', '</script>', '</template>']],
+    ['<svg><script><img src=x></script></svg>', ['<svg>', '<script>', '<img>', '</script>', '</svg>']],
+    ['<svg><style>a</style></svg><script>"<img>"</script>', ['<svg>', '<style>', '</style>', '</svg>', '<script>', '</script>']],
+    ['<script/>x<img>', ['<script>']],
+    ['<![CDATA[ > ]]><img>', ['<img>']],
+    ['<? x ><img>', ['<img>']],
+    ['</ x><img>', ['<img>']],
+  ])('should read %j as %j', (html, expected) => {
+    expect(tags(html)).toEqual(expected);
+  });
+
+  it('should give the same tags for every chunking of real pages', () => {
+    const dir = new URL('real-pages/', CORPUS);
+    const pages = readdirSync(dir).filter((f) => f.endsWith('.html')).slice(0, 20).map((f) => readFileSync(new URL(f, dir)));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: pages.length - 1 }), fc.array(fc.nat(), { maxLength: 50 }), (index, cuts) => {
+        const page = pages[index]!;
+        expect(tokenize(page, cuts.map((c) => c % page.length))).toEqual(tokenize(page));
+      }),
+      { seed: 9, numRuns: 60 },
+    );
+  });
+});

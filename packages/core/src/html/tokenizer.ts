@@ -1,0 +1,572 @@
+/**
+ * A streaming HTML tokenizer over bytes, for deciding one thing exactly as a browser does:
+ * where tags are. It follows the WHATWG tokenizer's states for markup, comments, RCDATA,
+ * RAWTEXT, script data (with its escaped and double-escaped states) and PLAINTEXT, but it
+ * never builds text or decodes characters: markup is ASCII in every ASCII-compatible
+ * encoding, so it works on the raw bytes and multi-byte characters pass untouched.
+ *
+ * Every state resumes at any byte, so chunks may split anywhere. The sink is told where
+ * each start tag begins and ends; everything else is plain bytes to it.
+ */
+
+export interface TokenSink {
+  /** A `<` that may open a start tag, at `offset` in the chunk being written. */
+  tagOpen(offset: number): void;
+  /** It was not a start tag after all (a comment, an end tag, or text). */
+  notStartTag(): void;
+  /** A complete start tag ends at `offset` (exclusive) in the chunk being written. */
+  startTag(tag: TagInfo, end: number): void;
+  /** An end tag (name lowercase) whose `>` is at `offset` in the chunk being written. */
+  endTag(name: string, offset: number): void;
+  /** For conformance tests: a comment or other token boundary. */
+  comment?(): void;
+}
+
+/** What the tokenizer learnt about a start tag. Offsets count from the tag's `<`. */
+export interface TagInfo {
+  name: string;
+  selfClosing: boolean;
+  /** [nameStart, nameEnd, valueStart, valueEnd, quote] per attribute; value -1 when absent. */
+  attributes: number[];
+  /** An attribute named data-consent-category is present. */
+  marked: boolean;
+}
+
+const enum S {
+  Data,
+  TagOpen,
+  EndTagOpen,
+  TagName,
+  BeforeAttrName,
+  AttrName,
+  AfterAttrName,
+  BeforeAttrValue,
+  AttrValueDq,
+  AttrValueSq,
+  AttrValueUq,
+  AfterAttrValueQuoted,
+  SelfClosing,
+  MarkupDeclaration,
+  CommentStart,
+  CommentStartDash,
+  Comment,
+  CommentEndDash,
+  CommentEnd,
+  CommentEndBang,
+  BogusComment,
+  // Raw text of script, style, textarea …: `raw` says which kind.
+  RawText,
+  RawLessThan,
+  RawEndTagOpen,
+  RawEndTagName,
+  ScriptEscapeStart,
+  ScriptEscapeStartDash,
+  ScriptEscaped,
+  ScriptEscapedDash,
+  ScriptEscapedDashDash,
+  ScriptEscapedLessThan,
+  ScriptEscapedEndTagOpen,
+  ScriptEscapedEndTagName,
+  ScriptDoubleEscapeStart,
+  ScriptDoubleEscaped,
+  ScriptDoubleEscapedDash,
+  ScriptDoubleEscapedDashDash,
+  ScriptDoubleEscapedLessThan,
+  ScriptDoubleEscapeEnd,
+  Plaintext,
+}
+
+export const enum Raw {
+  None,
+  RcData,
+  RawText,
+  Script,
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const DASH = 0x2d;
+const EQ = 0x3d;
+const DQ = 0x22;
+const SQ = 0x27;
+const QUESTION = 0x3f;
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+const isAlpha = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
+const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+
+const MARKER = 'data-consent-category';
+
+/** Elements whose content the tokenizer does not read as markup. */
+const RAW_KIND: Record<string, Raw> = {
+  script: Raw.Script,
+  style: Raw.RawText,
+  xmp: Raw.RawText,
+  iframe: Raw.RawText,
+  noembed: Raw.RawText,
+  noframes: Raw.RawText,
+  textarea: Raw.RcData,
+  title: Raw.RcData,
+};
+
+/** Start tags that end SVG / MathML content (the "breakout" list of the tree builder). */
+const BREAKOUT = new Set(
+  'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var'.split(' '),
+);
+
+export class Tokenizer {
+  #state = S.Data;
+  /** Bytes of the current tag or end-tag name, lowercased, as a string. */
+  #name = '';
+  #isEndTag = false;
+  #selfClosing = false;
+  /** Offset of the current byte from the current start tag's `<`. */
+  #tagOffset = 0;
+  #attributes: number[] = [];
+  #attrNameLength = 0;
+  #attrMatches = false;
+  #marked = false;
+  /** Raw text element we are in, and its name for the end tag. */
+  #raw = Raw.None;
+  #rawName = '';
+  #matchIndex = 0;
+  #buffer = '';
+  /** SVG / MathML nesting: script and style inside them are markup, not raw text. */
+  #foreignDepth = 0;
+  #plaintext = false;
+
+  /**
+   * @param followContentModel switch to raw text after script, style, textarea … as the tree
+   * builder makes browsers do; off only to compare with html5lib's pure tokenizer tests.
+   */
+  constructor(
+    private readonly sink: TokenSink,
+    private readonly followContentModel = true,
+  ) {}
+
+  /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
+  startIn(kind: Raw | 'plaintext', lastStartTag = ''): void {
+    if (kind === 'plaintext') {
+      this.#state = S.Plaintext;
+      return;
+    }
+    this.#raw = kind;
+    this.#rawName = lastStartTag;
+    this.#state = kind === Raw.None ? S.Data : S.RawText;
+  }
+
+  write(chunk: Uint8Array): void {
+    const length = chunk.length;
+    let i = 0;
+    let state = this.#state;
+    while (i < length) {
+      const c = chunk[i]!;
+      switch (state) {
+        case S.Data: {
+          const next = indexOfByte(chunk, LT, i);
+          if (next === -1) {
+            i = length;
+            continue;
+          }
+          i = next;
+          this.sink.tagOpen(i);
+          this.#tagOffset = 0;
+          state = S.TagOpen;
+          break;
+        }
+        case S.TagOpen:
+          if (isAlpha(c)) {
+            this.#beginTag(false);
+            state = S.TagName;
+            continue; // reconsume in the tag name state
+          }
+          this.sink.notStartTag();
+          if (c === BANG) state = S.MarkupDeclaration;
+          else if (c === SLASH) state = S.EndTagOpen;
+          else if (c === QUESTION) state = S.BogusComment;
+          else {
+            state = S.Data;
+            continue;
+          }
+          break;
+        case S.EndTagOpen:
+          if (isAlpha(c)) {
+            this.#beginTag(true);
+            state = S.TagName;
+            continue;
+          }
+          state = c === GT ? S.Data : S.BogusComment;
+          if (state === S.BogusComment) continue;
+          break;
+        case S.TagName:
+          if (isSpace(c)) state = S.BeforeAttrName;
+          else if (c === SLASH) state = S.SelfClosing;
+          else if (c === GT) state = this.#endOfTag(i);
+          else this.#name += String.fromCharCode(lower(c));
+          break;
+        case S.BeforeAttrName:
+          if (isSpace(c)) break;
+          if (c === SLASH || c === GT) {
+            state = S.AfterAttrName;
+            continue;
+          }
+          this.#beginAttribute(c);
+          state = S.AttrName;
+          break;
+        case S.AttrName:
+          if (isSpace(c) || c === SLASH || c === GT) {
+            this.#endAttributeName();
+            state = S.AfterAttrName;
+            continue;
+          }
+          if (c === EQ) {
+            this.#endAttributeName();
+            state = S.BeforeAttrValue;
+            break;
+          }
+          this.#attributeNameByte(c);
+          break;
+        case S.AfterAttrName:
+          if (isSpace(c)) break;
+          if (c === SLASH) state = S.SelfClosing;
+          else if (c === EQ) state = S.BeforeAttrValue;
+          else if (c === GT) state = this.#endOfTag(i);
+          else {
+            this.#beginAttribute(c);
+            state = S.AttrName;
+          }
+          break;
+        case S.BeforeAttrValue:
+          if (isSpace(c)) break;
+          if (c === DQ || c === SQ) {
+            this.#beginValue(1, c);
+            state = c === DQ ? S.AttrValueDq : S.AttrValueSq;
+          } else if (c === GT) {
+            state = this.#endOfTag(i);
+          } else {
+            this.#beginValue(0, 0);
+            state = S.AttrValueUq;
+            continue;
+          }
+          break;
+        case S.AttrValueDq:
+        case S.AttrValueSq: {
+          const close = indexOfByte(chunk, state === S.AttrValueDq ? DQ : SQ, i);
+          if (close === -1) {
+            this.#tagOffset += length - i;
+            i = length;
+            continue;
+          }
+          this.#tagOffset += close - i;
+          i = close;
+          this.#endValue();
+          state = S.AfterAttrValueQuoted;
+          break;
+        }
+        case S.AttrValueUq:
+          if (isSpace(c)) {
+            this.#endValue();
+            state = S.BeforeAttrName;
+          } else if (c === GT) {
+            this.#endValue();
+            state = this.#endOfTag(i);
+          }
+          break;
+        case S.AfterAttrValueQuoted:
+          if (isSpace(c)) state = S.BeforeAttrName;
+          else if (c === SLASH) state = S.SelfClosing;
+          else if (c === GT) state = this.#endOfTag(i);
+          else {
+            state = S.BeforeAttrName;
+            continue;
+          }
+          break;
+        case S.SelfClosing:
+          if (c === GT) {
+            this.#selfClosing = true;
+            state = this.#endOfTag(i);
+          } else {
+            state = S.BeforeAttrName;
+            continue;
+          }
+          break;
+        case S.MarkupDeclaration:
+          // `<!--` opens a comment; `<!DOCTYPE`, `<![CDATA[` and the rest end at the next `>`
+          // (CDATA sections exist only in foreign content; reading them as bogus comments
+          // there can only make more of the page count as markup, never less).
+          if (c === DASH && this.#matchIndex === 0) {
+            this.#matchIndex = 1;
+            break;
+          }
+          if (c === DASH && this.#matchIndex === 1) {
+            this.#matchIndex = 0;
+            state = S.CommentStart;
+            break;
+          }
+          this.#matchIndex = 0;
+          state = S.BogusComment;
+          continue;
+        case S.CommentStart:
+          if (c === DASH) state = S.CommentStartDash;
+          else if (c === GT) state = this.#endComment();
+          else {
+            state = S.Comment;
+            continue;
+          }
+          break;
+        case S.CommentStartDash:
+          if (c === DASH) state = S.CommentEnd;
+          else if (c === GT) state = this.#endComment();
+          else {
+            state = S.Comment;
+            continue;
+          }
+          break;
+        case S.Comment: {
+          const dash = indexOfByte(chunk, DASH, i);
+          if (dash === -1) {
+            i = length;
+            continue;
+          }
+          i = dash;
+          state = S.CommentEndDash;
+          break;
+        }
+        case S.CommentEndDash:
+          state = c === DASH ? S.CommentEnd : S.Comment;
+          if (state === S.Comment) continue;
+          break;
+        case S.CommentEnd:
+          if (c === GT) state = this.#endComment();
+          else if (c === BANG) state = S.CommentEndBang;
+          else if (c !== DASH) {
+            state = S.Comment;
+            continue;
+          }
+          break;
+        case S.CommentEndBang:
+          if (c === DASH) state = S.CommentEndDash;
+          else if (c === GT) state = this.#endComment();
+          else {
+            state = S.Comment;
+            continue;
+          }
+          break;
+        case S.BogusComment: {
+          const close = indexOfByte(chunk, GT, i);
+          if (close === -1) {
+            i = length;
+            continue;
+          }
+          i = close;
+          state = this.#endComment();
+          break;
+        }
+        case S.RawText: {
+          const next = indexOfByte(chunk, LT, i);
+          if (next === -1) {
+            i = length;
+            continue;
+          }
+          i = next;
+          state = S.RawLessThan;
+          break;
+        }
+        case S.RawLessThan:
+          if (c === SLASH) {
+            this.#matchIndex = 0;
+            state = S.RawEndTagOpen;
+          } else if (c === BANG && this.#raw === Raw.Script) {
+            state = S.ScriptEscapeStart;
+          } else {
+            state = S.RawText;
+            continue;
+          }
+          break;
+        case S.RawEndTagOpen:
+        case S.ScriptEscapedEndTagOpen:
+          if (isAlpha(c)) {
+            this.#matchIndex = 0;
+            state = state === S.RawEndTagOpen ? S.RawEndTagName : S.ScriptEscapedEndTagName;
+            continue;
+          }
+          state = state === S.RawEndTagOpen ? S.RawText : S.ScriptEscaped;
+          continue;
+        case S.RawEndTagName:
+        case S.ScriptEscapedEndTagName: {
+          const inEscaped = state === S.ScriptEscapedEndTagName;
+          if (this.#matchIndex === this.#rawName.length && (isSpace(c) || c === SLASH || c === GT)) {
+            // The appropriate end tag: the raw text ends; the end tag is read as markup.
+            this.#raw = Raw.None;
+            this.#beginTag(true);
+            this.#name = this.#rawName;
+            state = S.TagName;
+            continue;
+          }
+          if (this.#matchIndex < this.#rawName.length && lower(c) === this.#rawName.charCodeAt(this.#matchIndex)) {
+            this.#matchIndex++;
+            break;
+          }
+          state = inEscaped ? S.ScriptEscaped : S.RawText;
+          continue;
+        }
+        case S.ScriptEscapeStart:
+          state = c === DASH ? S.ScriptEscapeStartDash : S.RawText;
+          if (state === S.RawText) continue;
+          break;
+        case S.ScriptEscapeStartDash:
+          state = c === DASH ? S.ScriptEscapedDashDash : S.RawText;
+          if (state === S.RawText) continue;
+          break;
+        case S.ScriptEscaped:
+          if (c === DASH) state = S.ScriptEscapedDash;
+          else if (c === LT) state = S.ScriptEscapedLessThan;
+          break;
+        case S.ScriptEscapedDash:
+          if (c === DASH) state = S.ScriptEscapedDashDash;
+          else if (c === LT) state = S.ScriptEscapedLessThan;
+          else state = S.ScriptEscaped;
+          break;
+        case S.ScriptEscapedDashDash:
+          if (c === LT) state = S.ScriptEscapedLessThan;
+          else if (c === GT) state = S.RawText;
+          else if (c !== DASH) state = S.ScriptEscaped;
+          break;
+        case S.ScriptEscapedLessThan:
+          if (c === SLASH) {
+            state = S.ScriptEscapedEndTagOpen;
+          } else if (isAlpha(c)) {
+            this.#buffer = '';
+            state = S.ScriptDoubleEscapeStart;
+            continue;
+          } else {
+            state = S.ScriptEscaped;
+            continue;
+          }
+          break;
+        case S.ScriptDoubleEscapeStart:
+        case S.ScriptDoubleEscapeEnd:
+          if (isSpace(c) || c === SLASH || c === GT) {
+            const isScript = this.#buffer === 'script';
+            if (state === S.ScriptDoubleEscapeStart) state = isScript ? S.ScriptDoubleEscaped : S.ScriptEscaped;
+            else state = isScript ? S.ScriptEscaped : S.ScriptDoubleEscaped;
+          } else if (isAlpha(c)) {
+            if (this.#buffer.length < 6) this.#buffer += String.fromCharCode(lower(c));
+            else this.#buffer = '-'; // longer than "script": can no longer match
+          } else {
+            state = state === S.ScriptDoubleEscapeStart ? S.ScriptEscaped : S.ScriptDoubleEscaped;
+            continue;
+          }
+          break;
+        case S.ScriptDoubleEscaped:
+          if (c === DASH) state = S.ScriptDoubleEscapedDash;
+          else if (c === LT) state = S.ScriptDoubleEscapedLessThan;
+          break;
+        case S.ScriptDoubleEscapedDash:
+          if (c === DASH) state = S.ScriptDoubleEscapedDashDash;
+          else if (c === LT) state = S.ScriptDoubleEscapedLessThan;
+          else state = S.ScriptDoubleEscaped;
+          break;
+        case S.ScriptDoubleEscapedDashDash:
+          if (c === LT) state = S.ScriptDoubleEscapedLessThan;
+          else if (c === GT) state = S.RawText;
+          else if (c !== DASH) state = S.ScriptDoubleEscaped;
+          break;
+        case S.ScriptDoubleEscapedLessThan:
+          if (c === SLASH) {
+            this.#buffer = '';
+            state = S.ScriptDoubleEscapeEnd;
+          } else {
+            state = S.ScriptDoubleEscaped;
+            continue;
+          }
+          break;
+        case S.Plaintext:
+          i = length;
+          continue;
+      }
+      if (state >= S.TagOpen && state <= S.SelfClosing) this.#tagOffset++;
+      i++;
+    }
+    this.#state = state;
+  }
+
+  #beginTag(isEnd: boolean): void {
+    this.#isEndTag = isEnd;
+    this.#name = '';
+    this.#selfClosing = false;
+    this.#marked = false;
+    if (!isEnd) this.#attributes = [];
+  }
+
+  #beginAttribute(c: number): void {
+    this.#attrNameLength = 1;
+    this.#attrMatches = lower(c) === 0x64; // 'd', first letter of the marker
+    if (!this.#isEndTag) this.#attributes.push(this.#tagOffset, -1, -1, -1, 0);
+  }
+
+  #attributeNameByte(c: number): void {
+    if (this.#attrMatches) this.#attrMatches = this.#attrNameLength < MARKER.length && lower(c) === MARKER.charCodeAt(this.#attrNameLength);
+    this.#attrNameLength++;
+  }
+
+  #endAttributeName(): void {
+    if (this.#isEndTag) return;
+    this.#attributes[this.#attributes.length - 4] = this.#tagOffset;
+    if (this.#attrMatches && this.#attrNameLength === MARKER.length) this.#marked = true;
+  }
+
+  #beginValue(skip: number, quote: number): void {
+    if (this.#isEndTag) return;
+    const a = this.#attributes;
+    a[a.length - 3] = this.#tagOffset + skip;
+    a[a.length - 1] = quote;
+  }
+
+  #endValue(): void {
+    if (this.#isEndTag) return;
+    const a = this.#attributes;
+    a[a.length - 2] = this.#tagOffset;
+  }
+
+  /** At the `>` ending a tag: tell the sink, and pick the state its content starts in. */
+  #endOfTag(at: number): S {
+    const name = this.#name;
+    if (this.#isEndTag) {
+      this.sink.endTag(name, at);
+      if (this.#foreignDepth > 0 && (name === 'svg' || name === 'math')) this.#foreignDepth--;
+      return S.Data;
+    }
+    this.sink.startTag({ name, selfClosing: this.#selfClosing, attributes: this.#attributes, marked: this.#marked }, at + 1);
+    if (!this.followContentModel) return S.Data;
+    if (this.#foreignDepth > 0) {
+      if (BREAKOUT.has(name)) this.#foreignDepth = 0;
+      else {
+        if ((name === 'svg' || name === 'math') && !this.#selfClosing) this.#foreignDepth++;
+        return S.Data;
+      }
+    }
+    if ((name === 'svg' || name === 'math') && !this.#selfClosing) {
+      this.#foreignDepth = 1;
+      return S.Data;
+    }
+    if (name === 'plaintext') return S.Plaintext;
+    const raw = RAW_KIND[name];
+    if (raw === undefined) return S.Data;
+    this.#raw = raw;
+    this.#rawName = name;
+    return S.RawText;
+  }
+
+  #endComment(): S {
+    this.sink.comment?.();
+    return S.Data;
+  }
+}
+
+/** `indexOf` for one byte from `from`; Buffer's native scan is much faster than a loop. */
+function indexOfByte(chunk: Uint8Array, byte: number, from: number): number {
+  return (chunk as Buffer).indexOf(byte, from);
+}
