@@ -122,6 +122,7 @@ describe('the tokenizer following the content model', () => {
     ['<script/>x<img>', ['<script>']],
     ['<![CDATA[ > ]]><img>', ['<img>']],
     ['<? x ><img>', ['<img>']],
+    ['<script>a</script><!--<noscript><img src=x></noscript>--><p>', ['<script>', '</script>', '<p>']],
     ['</ x><img>', ['<img>']],
   ])('should read %j as %j', (html, expected) => {
     expect(tags(html)).toEqual(expected);

@@ -183,7 +183,10 @@ export class Tokenizer {
             continue; // reconsume in the tag name state
           }
           this.sink.notStartTag();
-          if (c === BANG) state = S.MarkupDeclaration;
+          if (c === BANG) {
+            this.#matchIndex = 0;
+            state = S.MarkupDeclaration;
+          }
           else if (c === SLASH) state = S.EndTagOpen;
           else if (c === QUESTION) state = S.BogusComment;
           else {

@@ -1,0 +1,139 @@
+import type { TrackerDeclaration } from '../policy/schema.js';
+import { escapeHtml } from './escape.js';
+import { StartTag, TagEditor, type Attribute } from './tag.js';
+import type { TrackerMatcher } from './trackers.js';
+
+/** What deciding a tag needs to know about the policy, the visitor and the page. */
+export interface MarkupContext {
+  readonly trackers: TrackerMatcher;
+  /** Category ids the policy declares. */
+  readonly categories: ReadonlySet<string>;
+  readonly granted: ReadonlySet<string>;
+  /** False in report-only mode: decide and report, change nothing. */
+  readonly enforce: boolean;
+  readonly report: (event: MarkupEvent) => void;
+  /** The document shown in place of a blocked frame (unescaped HTML). */
+  placeholder(categoryId: string, what: string): string;
+}
+
+export type MarkupEvent =
+  | { readonly type: 'tag-neutralized'; readonly element: string; readonly category: string; readonly tracker: string | undefined; readonly url: string | undefined }
+  | { readonly type: 'unknown-category'; readonly element: string; readonly category: string };
+
+/** A start tag needs its script text before it can be judged. */
+export const HOLD_SCRIPT = Symbol('hold-script');
+
+/** Where each element loads from, and the inert name the contract gives that attribute. */
+const LOADING: Record<string, readonly string[]> = {
+  script: ['src'],
+  iframe: ['src'],
+  img: ['src', 'srcset'],
+  source: ['src', 'srcset'],
+  link: ['href', 'imagesrcset'],
+  embed: ['src'],
+  object: ['data'],
+};
+const INERT: Record<string, string> = {
+  src: 'data-consent-src',
+  href: 'data-consent-href',
+  srcset: 'data-consent-srcset',
+  imagesrcset: 'data-consent-imagesrcset',
+  data: 'data-consent-data',
+};
+const LIVE = Object.fromEntries(Object.entries(INERT).map(([live, inert]) => [inert, live]));
+const MARKER = 'data-consent-category';
+const PLACEHOLDER = 'data-consent-placeholder';
+
+/**
+ * The new bytes for a start tag, or undefined to keep it byte for byte. Tracker tags of a
+ * category not granted are neutralized; author-marked tags are neutralized or activated.
+ */
+export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | typeof HOLD_SCRIPT | undefined {
+  if (tag.info.marked) return decideMarked(context, tag);
+  const loading = LOADING[tag.name];
+  if (!loading) return undefined;
+  for (const name of loading) {
+    const attribute = tag.get(name);
+    if (!attribute) continue;
+    const value = tag.value(attribute);
+    const tracker = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : context.trackers.matchUrl(value);
+    if (tracker) return context.granted.has(tracker.category) ? undefined : block(context, tag, tracker.category, tracker, value);
+  }
+  if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;
+  return undefined;
+}
+
+/** An inline script, judged by the signatures in its text. */
+export function decideInlineScript(context: MarkupContext, tag: StartTag, text: Buffer): Buffer | undefined {
+  const tracker = context.trackers.matchInline(text);
+  if (!tracker || context.granted.has(tracker.category)) return undefined;
+  return block(context, tag, tracker.category, tracker, undefined);
+}
+
+function decideMarked(context: MarkupContext, tag: StartTag): Buffer | undefined {
+  const category = tag.value(tag.get(MARKER)!).trim();
+  if (context.granted.has(category)) return context.enforce ? activate(tag) : undefined;
+  if (!context.categories.has(category)) context.report({ type: 'unknown-category', element: tag.name, category });
+  return block(context, tag, category, undefined, undefined);
+}
+
+function block(context: MarkupContext, tag: StartTag, category: string, tracker: TrackerDeclaration | undefined, url: string | undefined): Buffer | undefined {
+  const editor = new TagEditor(tag);
+  for (const attribute of tag.attributes) {
+    const inert = INERT[attribute.name];
+    if (inert && (attribute.name !== 'data' || tag.name === 'object')) editor.rename(attribute, inert);
+  }
+  if (tag.name === 'script' && !isInert(tag)) {
+    const type = tag.get('type');
+    const inertType = ' type="text/plain"';
+    if (type) editor.replace(type, `type="text/plain" data-consent-type=${tag.rawValue(type)}`);
+    else editor.add(inertType);
+  }
+  if (!tag.info.marked) editor.add(` ${MARKER}="${escapeHtml(category)}"`);
+  const what = tracker?.name ?? category;
+  if (tag.name === 'iframe' && editor.changed && !tag.get('srcdoc')) {
+    editor.add(` srcdoc="${escapeHtml(context.placeholder(category, what))}" ${PLACEHOLDER}`);
+  }
+  // A frame for embed and object: after the void embed, and as object's fallback content.
+  const after =
+    (tag.name === 'embed' || tag.name === 'object') && tag.get(tag.name === 'embed' ? 'src' : 'data')
+      ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${escapeHtml(context.placeholder(category, what))}"></iframe>`
+      : '';
+  if (!editor.changed) return undefined;
+  context.report({ type: 'tag-neutralized', element: tag.name, category, tracker: tracker?.name, url });
+  return context.enforce ? editor.toBuffer(after) : undefined;
+}
+
+/** A marked tag of a granted category: its inert attributes become live again. */
+function activate(tag: StartTag): Buffer | undefined {
+  const editor = new TagEditor(tag);
+  for (const attribute of tag.attributes) {
+    const live = LIVE[attribute.name];
+    if (live) editor.rename(attribute, live);
+  }
+  if (tag.name === 'script' && isInert(tag)) {
+    const type = tag.get('type')!;
+    const original = tag.get('data-consent-type');
+    if (original) {
+      editor.replace(type, `type=${tag.rawValue(original)}`);
+      editor.remove(original);
+    } else {
+      editor.remove(type);
+    }
+  }
+  const placeholder = tag.get(PLACEHOLDER);
+  if (placeholder) {
+    editor.remove(placeholder);
+    const srcdoc = tag.get('srcdoc');
+    if (srcdoc) editor.remove(srcdoc);
+  }
+  return editor.changed ? editor.toBuffer() : undefined;
+}
+
+/** A script the browser will not run: `type="text/plain"`, the contract's inert form. */
+function isInert(tag: StartTag): boolean {
+  const type = tag.get('type');
+  return type !== undefined && tag.value(type).trim().toLowerCase() === 'text/plain';
+}
+
+export type { Attribute };

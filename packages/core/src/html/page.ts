@@ -1,0 +1,48 @@
+import type { ConsentState } from '../consent-state.js';
+import type { CompiledPolicy } from '../policy/compile.js';
+import type { MarkupContext, MarkupEvent } from './elements.js';
+import { placeholderDocument } from './placeholder.js';
+import { HtmlRewriter } from './rewriter.js';
+import type { TrackerMatcher } from './trackers.js';
+
+export interface PageOptions {
+  readonly compiled: CompiledPolicy;
+  readonly trackers: TrackerMatcher;
+  readonly state: ConsentState;
+  readonly enforce: boolean;
+  readonly endpoint: string | false;
+  /** This page's path, for the placeholders' forms to come back to. */
+  readonly returnTo: string | undefined;
+  readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
+}
+
+// States are shared objects (one per combination of granted categories): so are their sets.
+const grantedSets = new WeakMap<ConsentState, ReadonlySet<string>>();
+const categorySets = new WeakMap<CompiledPolicy, ReadonlySet<string>>();
+
+/** A rewriter for one HTML response, enforcing `state`. */
+export function createPageRewriter(options: PageOptions): HtmlRewriter {
+  const { compiled, state } = options;
+  let granted = grantedSets.get(state);
+  if (!granted) grantedSets.set(state, (granted = new Set(state.granted)));
+  let categories = categorySets.get(compiled);
+  if (!categories) categorySets.set(compiled, (categories = new Set(compiled.categoryIds)));
+  const placeholders = new Map<string, string>();
+  const context: MarkupContext = {
+    trackers: options.trackers,
+    categories,
+    granted,
+    enforce: options.enforce,
+    report: options.report,
+    placeholder(categoryId, what) {
+      const key = `${categoryId}\0${what}`;
+      let document = placeholders.get(key);
+      if (document === undefined) {
+        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo }, categoryId, what);
+        placeholders.set(key, document);
+      }
+      return document;
+    },
+  };
+  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }));
+}

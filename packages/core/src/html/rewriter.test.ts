@@ -1,0 +1,220 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_INLINE_SCRIPT_BYTES } from './rewriter.js';
+import { rewrite, TEST_POLICY } from './test-support.js';
+
+const out = (html: string, options = {}) => rewrite(html, options).output.toString('utf8');
+const PLACEHOLDER = /srcdoc="&lt;!doctype html&gt;[^"]*" data-consent-placeholder/;
+
+describe('neutralizing tracker tags for a visitor who granted nothing optional', () => {
+  it.each([
+    [
+      'an external script',
+      '<script src="https://js.hs-scripts.com/1.js" async></script>',
+      '<script data-consent-src="https://js.hs-scripts.com/1.js" async type="text/plain" data-consent-category="marketing"></script>',
+    ],
+    [
+      'a module script, protocol-relative, unquoted',
+      '<script type=module src=//js.hs-scripts.com/1.js></script>',
+      '<script type="text/plain" data-consent-type=module data-consent-src=//js.hs-scripts.com/1.js data-consent-category="marketing"></script>',
+    ],
+    [
+      'an inline script by its signature',
+      "<script>var _hsq = window._hsq = []; _hsq.push(['setPath', '/'])</script>",
+      "<script type=\"text/plain\" data-consent-category=\"marketing\">var _hsq = window._hsq = []; _hsq.push(['setPath', '/'])</script>",
+    ],
+    [
+      'an inline script with a type',
+      "<script type='text/javascript'>ga('create'); window.GoogleAnalyticsObject='ga'</script>",
+      "<script type=\"text/plain\" data-consent-type='text/javascript' data-consent-category=\"performance\">ga('create'); window.GoogleAnalyticsObject='ga'</script>",
+    ],
+    [
+      'a pixel',
+      '<img src="https://track.hubspot.com/__ptq.gif?a=1&amp;b=2" alt="">',
+      '<img data-consent-src="https://track.hubspot.com/__ptq.gif?a=1&amp;b=2" alt="" data-consent-category="marketing">',
+    ],
+    [
+      'a pixel in a srcset only, self-closed',
+      '<img src="/logo.png" srcset="/logo2.png 2x, https://b.scorecardresearch.com/p?c1=2 3x" />',
+      '<img data-consent-src="/logo.png" data-consent-srcset="/logo2.png 2x, https://b.scorecardresearch.com/p?c1=2 3x" data-consent-category="performance" />',
+    ],
+    [
+      'a source in a picture',
+      '<picture><source srcset="https://pixel.quantserve.com/a.webp"><img src="/a.png"></picture>',
+      '<picture><source data-consent-srcset="https://pixel.quantserve.com/a.webp" data-consent-category="performance"><img src="/a.png"></picture>',
+    ],
+    [
+      'a preconnect and a stylesheet',
+      '<link rel="preconnect" href="https://js.hs-scripts.com"><link rel=stylesheet href="//www.googletagmanager.com/a.css">',
+      '<link rel="preconnect" data-consent-href="https://js.hs-scripts.com" data-consent-category="marketing"><link rel=stylesheet data-consent-href="//www.googletagmanager.com/a.css" data-consent-category="performance">',
+    ],
+    [
+      'uppercase markup',
+      '<SCRIPT SRC="HTTPS://CONNECT.FACEBOOK.NET/en_US/sdk.js"></SCRIPT>',
+      '<SCRIPT data-consent-src="HTTPS://CONNECT.FACEBOOK.NET/en_US/sdk.js" type="text/plain" data-consent-category="marketing"></SCRIPT>',
+    ],
+    [
+      'an entity-encoded URL',
+      '<script src="https:&#x2F;&#x2F;connect.facebook.net&sol;sdk.js"></script>',
+      '<script data-consent-src="https:&#x2F;&#x2F;connect.facebook.net&sol;sdk.js" type="text/plain" data-consent-category="marketing"></script>',
+    ],
+    [
+      'every duplicate src',
+      '<script src="https://js.hs-scripts.com/1.js" src="https://js.hs-scripts.com/2.js"></script>',
+      '<script data-consent-src="https://js.hs-scripts.com/1.js" data-consent-src="https://js.hs-scripts.com/2.js" type="text/plain" data-consent-category="marketing"></script>',
+    ],
+    [
+      'a tracker in noscript',
+      '<noscript><img height="1" width="1" src="https://www.facebook.com/tr?id=1&ev=PageView"></noscript>',
+      '<noscript><img height="1" width="1" data-consent-src="https://www.facebook.com/tr?id=1&ev=PageView" data-consent-category="marketing"></noscript>',
+    ],
+    [
+      'a tracker in a template',
+      '<template><script src="https://platform.twitter.com/widgets.js"></script></template>',
+      '<template><script data-consent-src="https://platform.twitter.com/widgets.js" type="text/plain" data-consent-category="marketing"></script></template>',
+    ],
+  ])('should neutralize %s', (_name, input, expected) => {
+    expect(out(input)).toBe(expected);
+    expect(out(input, { granted: ['functionality', 'performance', 'marketing'] })).toBe(input);
+  });
+
+  it('should give a blocked iframe a placeholder that offers consent', () => {
+    const result = out('<iframe src="https://www.google.com/maps/embed?pb=1" width="600"></iframe>', { granted: ['performance'] });
+    expect(result).toMatch(/^<iframe data-consent-src="https:\/\/www.google.com\/maps\/embed\?pb=1" width="600" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);
+    expect(result).toMatch(PLACEHOLDER);
+    const srcdoc = /srcdoc="([^"]*)"/.exec(result)![1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    expect(srcdoc).toContain('<form method="post" action="/consent" target="_top">');
+    expect(srcdoc).toContain('<input type="hidden" name="categories" value="essential"><input type="hidden" name="categories" value="performance"><input type="hidden" name="categories" value="functionality">');
+    expect(srcdoc).toContain('<input type="hidden" name="return_to" value="/page?x=1">');
+    expect(srcdoc).toContain('This content from <strong>Google Maps</strong> needs your consent to <strong>Functionality</strong> cookies.');
+  });
+
+  it('should put a placeholder frame after a blocked embed and inside a blocked object', () => {
+    expect(out('<embed src="https://www.youtube.com/embed/x">')).toMatch(
+      /^<embed data-consent-src="https:\/\/www.youtube.com\/embed\/x" data-consent-category="functionality"><iframe data-consent-placeholder="functionality" title="YouTube" style="[^"]+" srcdoc="[^"]+"><\/iframe>$/,
+    );
+    expect(out('<object data="https://www.youtube.com/embed/x"><p>fallback</p></object>')).toMatch(
+      /^<object data-consent-data="https:\/\/www.youtube.com\/embed\/x" data-consent-category="functionality"><iframe data-consent-placeholder="functionality"[^>]+><\/iframe><p>fallback<\/p><\/object>$/,
+    );
+  });
+
+  it('should escape everything taken from the policy in placeholders', () => {
+    const policy = { ...TEST_POLICY, categories: { ...TEST_POLICY.categories, functionality: { label: '<script>alert("x")</script>\' &' } } };
+    const result = out('<iframe src="https://maps.google.com/x"></iframe>', { policy });
+    expect(result).not.toMatch(/<script>alert/);
+    const srcdoc = /srcdoc="([^"]*)"/.exec(result)![1]!;
+    expect(srcdoc).not.toMatch(/["<>]/);
+    expect(srcdoc).toContain('&amp;lt;script&amp;gt;alert(&amp;quot;x&amp;quot;)');
+  });
+
+  it('should leave markup that only looks like a tracker tag alone', () => {
+    const tricky = [
+      '<!-- <script src="https://js.hs-scripts.com/1.js"></script> -->',
+      '<script>document.write(\'<img src="https://track.hubspot.com/x">\')</script>',
+      '<textarea><script src="https://js.hs-scripts.com/1.js"></script></textarea>',
+      '<title><img src="https://track.hubspot.com/x"></title>',
+      '<style>a::after { content: "<img src=https://track.hubspot.com/x>" }</style>',
+      '<img alt="<script src=https://js.hs-scripts.com/1.js>" src="/x.png">',
+      '<a href="https://js.hs-scripts.com/1.js">a link</a>',
+      '<script type="application/ld+json">{"url": "https://js.hs-scripts.com"}</script>',
+      '<div data-src="https://js.hs-scripts.com/1.js"></div>',
+      '<plaintext><script src="https://js.hs-scripts.com/1.js"></script>',
+    ].join('\n');
+    expect(out(tricky)).toBe(tricky);
+  });
+
+  it('should pass multi-byte characters and a BOM through untouched, however split', () => {
+    const page = '\uFEFF<p>Måløy — 日本語 🍪</p><img src="https://track.hubspot.com/x" alt="Æ">';
+    const bytes = Buffer.from(page);
+    const whole = rewrite(bytes).output;
+    expect(whole.toString()).toBe('\uFEFF<p>Måløy — 日本語 🍪</p><img data-consent-src="https://track.hubspot.com/x" alt="Æ" data-consent-category="marketing">');
+    expect(rewrite(bytes, { cuts: Array.from(bytes.keys()) }).output).toEqual(whole);
+  });
+
+  it('should report every neutralized tag', () => {
+    const { events } = rewrite('<script src="https://js.hs-scripts.com/1.js"></script><script>_gaq.push(1)</script>');
+    expect(events).toEqual([
+      { type: 'tag-neutralized', element: 'script', category: 'marketing', tracker: 'HubSpot', url: 'https://js.hs-scripts.com/1.js' },
+      { type: 'tag-neutralized', element: 'script', category: 'performance', tracker: 'Google Analytics', url: undefined },
+    ]);
+  });
+
+  it('should change nothing in report-only mode, and report the same', () => {
+    const page = '<script src="https://js.hs-scripts.com/1.js"></script><iframe src="https://maps.google.com/"></iframe>';
+    const { output, events } = rewrite(page, { mode: 'report-only' });
+    expect(output.toString()).toBe(page);
+    expect(events.map((e) => e.type)).toEqual(['tag-neutralized', 'tag-neutralized']);
+  });
+
+  it('should judge an inline script by its first 64 KB only', () => {
+    const late = `<script>${'x'.repeat(MAX_INLINE_SCRIPT_BYTES)};_hsq.push(1)</script>`;
+    expect(out(late)).toBe(late);
+    const early = `<script>_hsq.push(1);${'x'.repeat(MAX_INLINE_SCRIPT_BYTES)}</script>`;
+    expect(out(early)).toBe(early.replace('<script>', '<script type="text/plain" data-consent-category="marketing">'));
+  });
+});
+
+describe('author-marked elements', () => {
+  it('should activate inert markup of a granted category', () => {
+    expect(out('<script type="text/plain" data-consent-category="performance" data-consent-src="/stats.js"></script>', { granted: ['performance'] })).toBe(
+      '<script data-consent-category="performance" src="/stats.js"></script>',
+    );
+    expect(out('<script type="text/plain" data-consent-type="module" data-consent-category="performance">run()</script>', { granted: ['performance'] })).toBe(
+      '<script type="module" data-consent-category="performance">run()</script>',
+    );
+    expect(out('<iframe data-consent-category="functionality" data-consent-src="/map" srcdoc="wait" data-consent-placeholder></iframe>', { granted: ['functionality'] })).toBe(
+      '<iframe data-consent-category="functionality" src="/map"></iframe>',
+    );
+  });
+
+  it('should neutralize live markup of a category not granted, and leave inert markup alone', () => {
+    expect(out('<script data-consent-category="performance" src="/stats.js"></script>')).toBe(
+      '<script data-consent-category="performance" data-consent-src="/stats.js" type="text/plain"></script>',
+    );
+    const inert = '<script type="text/plain" data-consent-category="performance" data-consent-src="/stats.js"></script>';
+    expect(out(inert)).toBe(inert);
+    expect(out('<iframe src="/map" data-consent-category="functionality"></iframe>')).toMatch(/^<iframe data-consent-src="\/map" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);
+  });
+
+  it('should treat an unknown category as not granted, and report it', () => {
+    const { output, events } = rewrite('<img src="/x.png" data-consent-category="ads">');
+    expect(output.toString()).toBe('<img data-consent-src="/x.png" data-consent-category="ads">');
+    expect(events[0]).toEqual({ type: 'unknown-category', element: 'img', category: 'ads' });
+  });
+});
+
+describe('encodings', () => {
+  it('should pass the rest of a page through once a meta declares an encoding it cannot read', () => {
+    const page = '<meta charset="iso-2022-jp"><script src="https://js.hs-scripts.com/1.js"></script>';
+    const { output, events } = rewrite(page);
+    expect(output.toString()).toBe(page);
+    expect(events).toEqual([{ type: 'html-skipped', reason: 'meta charset is not ASCII-compatible' }]);
+  });
+
+  it('should read a meta that declares UTF-16 as UTF-8, as browsers do', () => {
+    expect(out('<meta charset="utf-16"><script src="https://js.hs-scripts.com/1.js"></script>')).toContain('data-consent-src');
+  });
+});
+
+describe('chunking', () => {
+  it('should give the same output for every chunking', () => {
+    const page = [
+      '<!doctype html><html><head><title>a < b</title>',
+      '<script src="https://js.hs-scripts.com/1.js" async></script>',
+      "<script>var _hsq = []; _hsq.push(1); if (a<b) document.write('</div>')</script>",
+      '<!-- <img src="https://track.hubspot.com/x"> -->',
+      '<style>p > a { color: red }</style></head><body>',
+      '<img alt="x > y" src="https://track.hubspot.com/x"><iframe src="https://maps.google.com/x"></iframe>',
+      '<noscript><img src="https://www.facebook.com/tr?id=1"></noscript><p>Måløy 🍪</p>',
+    ].join('\n');
+    const whole = rewrite(page).output;
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: Buffer.byteLength(page) }), { maxLength: 30 }), (cuts) => {
+        expect(rewrite(page, { cuts }).output).toEqual(whole);
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+    const bytes = Buffer.from(page);
+    expect(rewrite(page, { cuts: Array.from(bytes.keys()) }).output).toEqual(whole);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../policy/load.js';
+import { compileTrackers, urlLocation } from './trackers.js';
+
+const trackers = compileTrackers(
+  loadPolicy({
+    revision: 'r',
+    categories: { essential: { label: 'E', required: true }, marketing: { label: 'M' }, maps: { label: 'Maps' } },
+    trackers: [
+      { name: 'HubSpot', category: 'marketing', hosts: ['js.hs-scripts.com', '*.hubspot.com'], inline: ['_hsq.push'] },
+      { name: 'Maps', category: 'maps', hosts: ['www.google.com/maps', 'maps.google.com'] },
+    ],
+  }),
+);
+const name = (value: string) => trackers.matchUrl(value)?.name;
+
+describe('matching tracker URLs', () => {
+  it.each([
+    ['https://js.hs-scripts.com/123.js', 'HubSpot'],
+    ['//js.hs-scripts.com/123.js', 'HubSpot'],
+    ['HTTPS://JS.HS-SCRIPTS.COM/123.js', 'HubSpot'],
+    ['  https://js.hs-scripts.com/123.js  ', 'HubSpot'],
+    ['https:&#x2F;&#x2F;js.hs-scripts.com/123.js', 'HubSpot'],
+    ['https://js.hs-scripts.com.', 'HubSpot'],
+    ['https://js.hs-scripts.com:443/x', 'HubSpot'],
+    ['https://user@js.hs-scripts.com/x', 'HubSpot'],
+    ['\\\\js.hs-scripts.com/x', 'HubSpot'],
+    ['https://js.hs-\nscripts.com/x', 'HubSpot'],
+    ['https://track.hubspot.com/__ptq.gif?a=1&amp;b=2', 'HubSpot'],
+    ['https://a.b.hubspot.com/x', 'HubSpot'],
+    ['https://www.google.com/maps/embed?pb=1', 'Maps'],
+    ['https://www.google.com/maps', 'Maps'],
+    ['https://www.google.com/maps?q=1', 'Maps'],
+    ['https://maps.google.com/', 'Maps'],
+  ])('should match %j to %s', (value, expected) => {
+    expect(name(value)).toBe(expected);
+  });
+
+  it.each([
+    'https://hubspot.com/x',
+    'https://nothubspot.com/x',
+    'https://js.hs-scripts.com.evil.example/x',
+    'https://www.google.com/mapsx',
+    'https://www.google.com/search?q=/maps',
+    '/js/hs-scripts.com.js',
+    'js.hs-scripts.com/123.js',
+    'data:text/html,<script src=https://js.hs-scripts.com>',
+    'javascript:load("//js.hs-scripts.com")',
+    'https://js.hs-scripts.com:8443/x',
+    '',
+  ])('should not match %j', (value) => {
+    expect(name(value)).toBeUndefined();
+  });
+
+  it('should match any srcset candidate', () => {
+    expect(trackers.matchSrcset('/a.png 1x, https://track.hubspot.com/p.gif 2x')?.name).toBe('HubSpot');
+    expect(trackers.matchSrcset('/a.png 1x, /b.png 2x')).toBeUndefined();
+  });
+
+  it('should find inline signatures', () => {
+    expect(trackers.matchInline(Buffer.from('var _hsq = window._hsq = []; _hsq.push(["x"])'))?.name).toBe('HubSpot');
+    expect(trackers.matchInline(Buffer.from('console.log(1)'))).toBeUndefined();
+  });
+
+  it('should give host and path', () => {
+    expect(urlLocation('//Example.COM:8080/a/b?c#d')).toEqual({ host: 'example.com:8080', path: '/a/b' });
+  });
+});

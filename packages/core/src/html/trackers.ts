@@ -1,0 +1,106 @@
+import { decodeHTMLAttribute } from 'entities';
+import type { Policy, TrackerDeclaration } from '../policy/schema.js';
+
+/** The policy's trackers, compiled for matching URLs and inline scripts in markup. */
+export interface TrackerMatcher {
+  /** The tracker a URL attribute value (raw, as in the markup) points at. */
+  matchUrl(rawValue: string): TrackerDeclaration | undefined;
+  /** The tracker any candidate of a `srcset` points at. */
+  matchSrcset(rawValue: string): TrackerDeclaration | undefined;
+  /** The tracker whose inline signature occurs in a script's text. */
+  matchInline(text: Buffer): TrackerDeclaration | undefined;
+  readonly hasInline: boolean;
+}
+
+interface PathRule {
+  readonly prefix: string;
+  readonly tracker: TrackerDeclaration;
+}
+
+// Resolving against this base tells relative URLs (same-origin: never a tracker) apart.
+const BASE = new URL('https://consent-guard.invalid/');
+const FAST_URL = /^(?:https?:)?\/\/([a-z0-9.-]+)(:\d+)?([/?#]|$)/i;
+
+export function compileTrackers(policy: Policy): TrackerMatcher {
+  const exact = new Map<string, TrackerDeclaration>();
+  const wildcard = new Map<string, TrackerDeclaration>();
+  const paths = new Map<string, PathRule[]>();
+  const signatures: { bytes: Buffer; tracker: TrackerDeclaration }[] = [];
+  for (const tracker of policy.trackers as readonly TrackerDeclaration[]) {
+    for (const entry of tracker.hosts) {
+      const slash = entry.indexOf('/');
+      const host = (slash === -1 ? entry : entry.slice(0, slash)).toLowerCase();
+      if (slash !== -1) {
+        const rules = paths.get(host) ?? [];
+        rules.push({ prefix: entry.slice(slash), tracker });
+        paths.set(host, rules);
+      } else if (host.startsWith('*.')) {
+        if (!wildcard.has(host.slice(2))) wildcard.set(host.slice(2), tracker);
+      } else if (!exact.has(host)) {
+        exact.set(host, tracker);
+      }
+    }
+    for (const signature of tracker.inline) signatures.push({ bytes: Buffer.from(signature), tracker });
+  }
+
+  const matchHost = (host: string, path: string): TrackerDeclaration | undefined => {
+    const rules = paths.get(host);
+    if (rules) {
+      const rule = rules.find(({ prefix }) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}?`));
+      if (rule) return rule.tracker;
+    }
+    const found = exact.get(host);
+    if (found) return found;
+    // `*.example.com` matches every subdomain, not example.com itself.
+    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+      const parent = wildcard.get(host.slice(dot + 1));
+      if (parent) return parent;
+    }
+    return undefined;
+  };
+
+  const matchUrl = (rawValue: string): TrackerDeclaration | undefined => {
+    const location = urlLocation(rawValue);
+    return location && matchHost(location.host, location.path);
+  };
+
+  return {
+    matchUrl,
+    matchSrcset(rawValue) {
+      for (const candidate of rawValue.split(/[\s,]+/)) {
+        const tracker = candidate && matchUrl(candidate);
+        if (tracker) return tracker;
+      }
+      return undefined;
+    },
+    matchInline(text) {
+      return signatures.find(({ bytes }) => text.indexOf(bytes) !== -1)?.tracker;
+    },
+    hasInline: signatures.length > 0,
+  };
+}
+
+/**
+ * Host (with `:port` when not the default) and path of an absolute or protocol-relative
+ * URL, as a browser would resolve it; undefined for relative and non-network URLs.
+ */
+export function urlLocation(rawValue: string): { host: string; path: string } | undefined {
+  // Browsers decode character references in attributes, strip leading and trailing
+  // whitespace, and drop tabs and newlines inside URLs.
+  const value = (rawValue.includes('&') ? decodeHTMLAttribute(rawValue) : rawValue).trim().replace(/[\t\n\r]/g, '');
+  const fast = FAST_URL.exec(value);
+  if (fast) {
+    const host = fast[1]!.toLowerCase().replace(/\.$/, '');
+    const rest = value.slice(fast[0].length - fast[3]!.length);
+    const end = rest.search(/[?#]/);
+    return { host: fast[2] && fast[2] !== ':443' && fast[2] !== ':80' ? host + fast[2] : host, path: end === -1 ? rest || '/' : rest.slice(0, end) || '/' };
+  }
+  if (!/^(?:[a-z][a-z0-9+.-]*:|[/\\]{2})/i.test(value)) return undefined;
+  try {
+    const url = new URL(value, BASE);
+    if (url.host === BASE.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) return undefined;
+    return { host: url.host.replace(/\.$/, ''), path: url.pathname };
+  } catch {
+    return undefined;
+  }
+}
