@@ -24,11 +24,12 @@ export class HtmlRewriter implements TokenSink {
   /** Output of the write in progress. */
   #out: Buffer[] = [];
   #chunk: Buffer = EMPTY;
-  /** Start of the chunk's bytes not yet emitted or held. */
+  /** Start of the chunk's bytes not yet emitted: they pass unchanged unless a tag is replaced. */
   #from = 0;
-  /** A possible start tag is open: its bytes are held until its `>`. */
+  /** A possible start tag is open: where its `<` is in this chunk. */
   #inTag = false;
-  /** Its bytes from earlier chunks. */
+  #tagStart = 0;
+  /** Its bytes from earlier chunks, held until its `>`. */
   #tagHead: Buffer[] = [];
   #tagHeadLength = 0;
   /** It grew past MAX_TAG_BYTES and was let through unchanged. */
@@ -45,55 +46,56 @@ export class HtmlRewriter implements TokenSink {
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
-    if (this.#passthrough) return chunk;
+    if (this.#passthrough && !this.#inTag && !this.#script) return chunk;
     this.#chunk = chunk;
     this.#from = 0;
     this.#tokenizer.write(chunk);
-    this.#holdRest();
+    this.#endOfChunk();
     return this.#flush(chunk);
   }
 
   /** The end of the page: whatever is still held goes out unchanged (an unfinished tag is never a tag). */
   end(): Buffer {
     if (this.#script) this.#judgeScript();
-    if (this.#tagHeadLength > 0) this.#out.push(...this.#tagHead);
-    this.#tagHead = [];
-    this.#tagHeadLength = 0;
+    this.#emitTagHead();
+    this.#inTag = false;
     return this.#flush(EMPTY);
   }
 
-  /** From now on, every byte passes unchanged (a `<meta>` declared an encoding we cannot read). */
-  stop(reason: string): void {
-    this.#onSkip(reason);
-    this.#passthrough = true;
-  }
-
   tagOpen(offset: number): void {
-    this.#emit(offset);
     this.#inTag = true;
+    this.#tagStart = offset;
     this.#tagGaveUp = false;
   }
 
   notStartTag(): void {
     this.#inTag = false;
-    if (this.#tagHeadLength > 0) this.#emitHeld();
+    this.#emitTagHead();
   }
 
   startTag(info: TagInfo, end: number): void {
     this.#inTag = false;
-    if (this.#tagGaveUp) return; // its head went out already; the rest follows as text
-    const bytes = this.#tagHeadLength > 0 ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(this.#from, end)]) : this.#chunk.subarray(this.#from, end);
-    this.#tagHead = [];
-    this.#tagHeadLength = 0;
-    this.#from = end;
-    const tag = new StartTag(bytes, info);
-    const decision = this.#script || this.#passthrough ? undefined : decideStartTag(this.#context, tag);
-    if (decision === HOLD_SCRIPT) {
-      this.#script = { tag: new StartTag(Buffer.from(bytes), info), text: [], length: 0 };
+    if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
+      this.#emitTagHead();
       return;
     }
-    this.#push(decision ?? bytes);
-    if (tag.name === 'meta' && this.#declaresUnreadableCharset(tag)) this.stop('meta charset is not ASCII-compatible');
+    const held = this.#tagHeadLength > 0;
+    const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(this.#tagStart, end);
+    const tag = new StartTag(bytes, info);
+    const decision = decideStartTag(this.#context, tag);
+    if (decision === undefined) {
+      this.#emitTagHead();
+    } else {
+      this.#cut(held ? 0 : this.#tagStart, end);
+      this.#tagHead = [];
+      this.#tagHeadLength = 0;
+      if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), info), text: [], length: 0 };
+      else this.#out.push(decision);
+    }
+    if (info.name === 'meta' && declaresUnreadableCharset(tag)) {
+      this.#onSkip('meta charset is not ASCII-compatible');
+      this.#passthrough = true;
+    }
   }
 
   endTag(name: string, offset: number): void {
@@ -104,44 +106,40 @@ export class HtmlRewriter implements TokenSink {
     }
   }
 
-  /** Emits the chunk's bytes up to `end` (into the held script, if one is being judged). */
-  #emit(end: number): void {
-    if (end <= this.#from) return;
-    const bytes = this.#chunk.subarray(this.#from, end);
+  /** Emits the pending bytes before `start` and skips to `end` (what lies between is replaced). */
+  #cut(start: number, end: number): void {
+    if (start > this.#from) this.#out.push(this.#chunk.subarray(this.#from, start));
     this.#from = end;
-    if (this.#script) this.#addScriptText(bytes);
-    else this.#out.push(bytes);
   }
 
-  #push(bytes: Buffer): void {
-    if (this.#script) this.#addScriptText(bytes);
-    else this.#out.push(bytes);
-  }
-
-  #emitHeld(): void {
-    for (const piece of this.#tagHead) this.#push(piece);
+  /** The held head of a tag goes out as it was (the rest of it is pending in this chunk). */
+  #emitTagHead(): void {
+    if (this.#tagHeadLength === 0) return;
+    if (this.#script) for (const piece of this.#tagHead) this.#addScriptText(piece);
+    else this.#out.push(...this.#tagHead);
     this.#tagHead = [];
     this.#tagHeadLength = 0;
   }
 
-  /** At the end of a chunk: copy what is held (the chunk's memory is the caller's). */
-  #holdRest(): void {
-    const rest = this.#chunk.subarray(this.#from);
-    this.#from = this.#chunk.length;
-    if (rest.length === 0) return;
-    if (this.#inTag && !this.#tagGaveUp) {
-      this.#tagHead.push(Buffer.from(rest));
-      this.#tagHeadLength += rest.length;
+  /** What this chunk leaves pending goes out, or is held (copied: the chunk's memory is the caller's). */
+  #endOfChunk(): void {
+    const length = this.#chunk.length;
+    if (this.#script) {
+      if (this.#from < length) this.#addScriptText(Buffer.from(this.#chunk.subarray(this.#from)));
+    } else if (this.#inTag && !this.#tagGaveUp) {
+      const start = this.#tagHeadLength > 0 ? 0 : this.#tagStart;
+      this.#cut(start, length);
+      this.#tagHead.push(Buffer.from(this.#chunk.subarray(start)));
+      this.#tagHeadLength += length - start;
       if (this.#tagHeadLength > MAX_TAG_BYTES) {
         this.#tagGaveUp = true;
         this.#onSkip(`a start tag longer than ${MAX_TAG_BYTES} bytes passed unchanged`);
-        this.#emitHeld();
+        this.#emitTagHead();
       }
-    } else if (this.#script) {
-      this.#addScriptText(Buffer.from(rest));
-    } else {
-      this.#out.push(rest);
+    } else if (this.#from < length) {
+      this.#out.push(this.#from === 0 ? this.#chunk : this.#chunk.subarray(this.#from));
     }
+    this.#from = length;
   }
 
   /** Adds to the held script's text; at MAX_INLINE_SCRIPT_BYTES it is judged on what it has. */
@@ -169,17 +167,24 @@ export class HtmlRewriter implements TokenSink {
     const out = this.#out;
     this.#out = [];
     if (out.length === 0) return EMPTY;
-    if (out.length === 1 && out[0]!.length === input.length && out[0]!.buffer === input.buffer && out[0]!.byteOffset === input.byteOffset) return input;
-    return out.length === 1 ? out[0]! : Buffer.concat(out);
+    if (out.length === 1) return out[0] === input ? input : out[0]!;
+    return Buffer.concat(out);
   }
+}
 
-  #declaresUnreadableCharset(tag: StartTag): boolean {
-    const charset = tag.get('charset');
-    const content = tag.get('content');
-    const declared = charset ? tag.value(charset) : content && /charset\s*=\s*["']?([^"';\s]+)/i.exec(tag.value(content))?.[1];
-    // A <meta> declaring UTF-16 means UTF-8 (HTML spec, "prescan a byte stream").
-    return declared !== undefined && declared !== '' && !/^\s*utf-?16/i.test(declared) && !isAsciiCompatible(declared);
-  }
+/** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
+const LOOKED_AT = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
+
+function mayDecide(info: TagInfo): boolean {
+  return info.marked || LOOKED_AT.has(info.name);
+}
+
+function declaresUnreadableCharset(tag: StartTag): boolean {
+  const charset = tag.get('charset');
+  const content = tag.get('content');
+  const declared = charset ? tag.value(charset) : content && /charset\s*=\s*["']?([^"';\s]+)/i.exec(tag.value(content))?.[1];
+  // A <meta> declaring UTF-16 means UTF-8 (HTML spec, "prescan a byte stream").
+  return declared !== undefined && declared !== '' && !/^\s*utf-?16/i.test(declared) && !isAsciiCompatible(declared);
 }
 
 /**

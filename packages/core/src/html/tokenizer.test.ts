@@ -35,6 +35,7 @@ function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw |
       },
     },
     options.followContentModel ?? true,
+    true,
   );
   if (options.initial !== undefined) tokenizer.startIn(options.initial, options.lastStartTag);
   const points = [0, ...cuts.filter((c) => c > 0 && c < input.length).sort((a, b) => a - b), input.length];

@@ -24,6 +24,7 @@ export interface TokenSink {
 
 /** What the tokenizer learnt about a start tag. Offsets count from the tag's `<`. */
 export interface TagInfo {
+  /** Lowercase; empty for a tag nothing here looks at (unless built with exact names). */
   name: string;
   selfClosing: boolean;
   /** [nameStart, nameEnd, valueStart, valueEnd, quote] per attribute; value -1 when absent. */
@@ -100,30 +101,60 @@ const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 const MARKER = 'data-consent-category';
 
 /** Elements whose content the tokenizer does not read as markup. */
-const RAW_KIND: Record<string, Raw> = {
-  script: Raw.Script,
-  style: Raw.RawText,
-  xmp: Raw.RawText,
-  iframe: Raw.RawText,
-  noembed: Raw.RawText,
-  noframes: Raw.RawText,
-  textarea: Raw.RcData,
-  title: Raw.RcData,
-};
+const RAW_KIND = new Map<string, Raw>([
+  ['script', Raw.Script],
+  ['style', Raw.RawText],
+  ['xmp', Raw.RawText],
+  ['iframe', Raw.RawText],
+  ['noembed', Raw.RawText],
+  ['noframes', Raw.RawText],
+  ['textarea', Raw.RcData],
+  ['title', Raw.RcData],
+]);
 
 /** Start tags that end SVG / MathML content (the "breakout" list of the tree builder). */
 const BREAKOUT = new Set(
   'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var'.split(' '),
 );
 
+/**
+ * Tag names are not built as strings while reading (that was a tenth of the time): each
+ * name's ASCII letters and digits are folded into a number, and the names anything here
+ * cares about are looked up by it. Other tags get an empty name.
+ */
+const KNOWN_NAMES = new Map<number, string>();
+for (const name of [...RAW_KIND.keys(), ...BREAKOUT, 'plaintext', 'svg', 'math', 'noscript', 'template', 'source', 'link', 'object', 'html', 'a', 'form', 'button', 'input', 'picture', 'video', 'audio']) {
+  KNOWN_NAMES.set(nameKey(name), name);
+}
+
+/** The number for a name: base 37 over a-z and 0-9, -1 once anything else appears or it is too long. */
+function nameKey(name: string): number {
+  let key = 0;
+  for (let i = 0; i < name.length; i++) key = foldNameByte(key, name.charCodeAt(i));
+  return key;
+}
+
+function foldNameByte(key: number, c: number): number {
+  if (key < 0) return key;
+  const letter = c | 0x20;
+  const code = letter >= 0x61 && letter <= 0x7a ? letter - 0x60 : c >= 0x30 && c <= 0x39 ? c - 0x30 + 27 : 0;
+  // 37^10 is still an exact integer; no name looked up is longer than 10.
+  return code === 0 || key >= 37 ** 9 ? -1 : key * 37 + code;
+}
+
 export class Tokenizer {
   #state = S.Data;
-  /** Bytes of the current tag or end-tag name, lowercased, as a string. */
+  /** The current tag's lowercase name, once read. */
   #name = '';
+  /** Where the name being read starts in this chunk (-1: already known), and its key so far. */
+  #nameStart = 0;
+  #nameKey = 0;
+  /** With exact names (conformance tests only), the name's text from earlier chunks. */
+  #namePrefix = '';
   #isEndTag = false;
   #selfClosing = false;
-  /** Offset of the current byte from the current start tag's `<`. */
-  #tagOffset = 0;
+  /** Index of the current tag's `<` in this chunk (negative when it began in an earlier one). */
+  #tagBase = 0;
   #attributes: number[] = [];
   #attrNameLength = 0;
   #attrMatches = false;
@@ -144,6 +175,8 @@ export class Tokenizer {
   constructor(
     private readonly sink: TokenSink,
     private readonly followContentModel = true,
+    /** Build every tag's name (conformance tests); otherwise only names this code uses are known. */
+    private readonly exactNames = false,
   ) {}
 
   /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
@@ -172,13 +205,13 @@ export class Tokenizer {
           }
           i = next;
           this.sink.tagOpen(i);
-          this.#tagOffset = 0;
+          this.#tagBase = i;
           state = S.TagOpen;
           break;
         }
         case S.TagOpen:
           if (isAlpha(c)) {
-            this.#beginTag(false);
+            this.#beginTag(false, i);
             state = S.TagName;
             continue; // reconsume in the tag name state
           }
@@ -196,84 +229,117 @@ export class Tokenizer {
           break;
         case S.EndTagOpen:
           if (isAlpha(c)) {
-            this.#beginTag(true);
+            this.#beginTag(true, i);
             state = S.TagName;
             continue;
           }
           state = c === GT ? S.Data : S.BogusComment;
           if (state === S.BogusComment) continue;
           break;
-        case S.TagName:
-          if (isSpace(c)) state = S.BeforeAttrName;
-          else if (c === SLASH) state = S.SelfClosing;
-          else if (c === GT) state = this.#endOfTag(i);
-          else this.#name += String.fromCharCode(lower(c));
+        case S.TagName: {
+          let j = i;
+          let key = this.#nameKey;
+          while (j < length) {
+            const d = chunk[j]!;
+            if (isSpace(d) || d === SLASH || d === GT) break;
+            key = foldNameByte(key, d);
+            j++;
+          }
+          this.#nameKey = key;
+          if (j === length) {
+            if (this.#nameStart >= 0) {
+              if (this.exactNames) this.#namePrefix += latin1(chunk, this.#nameStart, length);
+              this.#nameStart = 0;
+            }
+            i = length;
+            continue;
+          }
+          i = j;
+          if (this.#nameStart >= 0) {
+            this.#name = this.exactNames ? (this.#namePrefix + latin1(chunk, this.#nameStart, i)).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+          }
+          const d = chunk[i]!;
+          if (d === GT) state = this.#endOfTag(i);
+          else state = d === SLASH ? S.SelfClosing : S.BeforeAttrName;
           break;
+        }
         case S.BeforeAttrName:
           if (isSpace(c)) break;
           if (c === SLASH || c === GT) {
             state = S.AfterAttrName;
             continue;
           }
-          this.#beginAttribute(c);
+          this.#beginAttribute(c, i);
           state = S.AttrName;
           break;
-        case S.AttrName:
-          if (isSpace(c) || c === SLASH || c === GT) {
-            this.#endAttributeName();
-            state = S.AfterAttrName;
-            continue;
+        case S.AttrName: {
+          // Read the rest of the name at once, checking it against the marker as it goes.
+          let j = i;
+          let matches = this.#attrMatches;
+          let n = this.#attrNameLength;
+          while (j < length) {
+            const d = chunk[j]!;
+            if (isSpace(d) || d === SLASH || d === GT || d === EQ) break;
+            if (matches) matches = n < MARKER.length && lower(d) === MARKER.charCodeAt(n);
+            n++;
+            j++;
           }
-          if (c === EQ) {
-            this.#endAttributeName();
+          this.#attrMatches = matches;
+          this.#attrNameLength = n;
+          i = j;
+          if (j === length) continue;
+          this.#endAttributeName(i);
+          if (chunk[i] === EQ) {
             state = S.BeforeAttrValue;
             break;
           }
-          this.#attributeNameByte(c);
-          break;
+          state = S.AfterAttrName;
+          continue;
+        }
         case S.AfterAttrName:
           if (isSpace(c)) break;
           if (c === SLASH) state = S.SelfClosing;
           else if (c === EQ) state = S.BeforeAttrValue;
           else if (c === GT) state = this.#endOfTag(i);
           else {
-            this.#beginAttribute(c);
+            this.#beginAttribute(c, i);
             state = S.AttrName;
           }
           break;
         case S.BeforeAttrValue:
           if (isSpace(c)) break;
           if (c === DQ || c === SQ) {
-            this.#beginValue(1, c);
+            this.#beginValue(i + 1, c);
             state = c === DQ ? S.AttrValueDq : S.AttrValueSq;
           } else if (c === GT) {
             state = this.#endOfTag(i);
           } else {
-            this.#beginValue(0, 0);
+            this.#beginValue(i, 0);
             state = S.AttrValueUq;
             continue;
           }
           break;
         case S.AttrValueDq:
         case S.AttrValueSq: {
-          const close = indexOfByte(chunk, state === S.AttrValueDq ? DQ : SQ, i);
-          if (close === -1) {
-            this.#tagOffset += length - i;
+          // Values are short: a plain loop beats the native call's overhead.
+          const quote = state === S.AttrValueDq ? DQ : SQ;
+          let close = i;
+          while (close < length && chunk[close] !== quote) close++;
+          if (close === length) {
             i = length;
             continue;
           }
-          this.#tagOffset += close - i;
           i = close;
-          this.#endValue();
+          this.#endValue(i);
           state = S.AfterAttrValueQuoted;
           break;
         }
         case S.AttrValueUq:
           if (isSpace(c)) {
-            this.#endValue();
+            this.#endValue(i);
             state = S.BeforeAttrName;
           } else if (c === GT) {
-            this.#endValue();
+            this.#endValue(i);
             state = this.#endOfTag(i);
           }
           break;
@@ -403,7 +469,7 @@ export class Tokenizer {
           if (this.#matchIndex === this.#rawName.length && (isSpace(c) || c === SLASH || c === GT)) {
             // The appropriate end tag: the raw text ends; the end tag is read as markup.
             this.#raw = Raw.None;
-            this.#beginTag(true);
+            this.#beginTag(true, -1);
             this.#name = this.#rawName;
             state = S.TagName;
             continue;
@@ -490,48 +556,46 @@ export class Tokenizer {
           i = length;
           continue;
       }
-      if (state >= S.TagOpen && state <= S.SelfClosing) this.#tagOffset++;
       i++;
     }
     this.#state = state;
+    this.#tagBase -= length;
   }
 
-  #beginTag(isEnd: boolean): void {
+  /** `nameStart` is where the name starts in this chunk, or -1 when it is already known. */
+  #beginTag(isEnd: boolean, nameStart: number): void {
     this.#isEndTag = isEnd;
-    this.#name = '';
+    this.#nameStart = nameStart;
+    this.#nameKey = 0;
+    this.#namePrefix = '';
     this.#selfClosing = false;
     this.#marked = false;
     if (!isEnd) this.#attributes = [];
   }
 
-  #beginAttribute(c: number): void {
+  #beginAttribute(c: number, i: number): void {
     this.#attrNameLength = 1;
     this.#attrMatches = lower(c) === 0x64; // 'd', first letter of the marker
-    if (!this.#isEndTag) this.#attributes.push(this.#tagOffset, -1, -1, -1, 0);
+    if (!this.#isEndTag) this.#attributes.push(i - this.#tagBase, -1, -1, -1, 0);
   }
 
-  #attributeNameByte(c: number): void {
-    if (this.#attrMatches) this.#attrMatches = this.#attrNameLength < MARKER.length && lower(c) === MARKER.charCodeAt(this.#attrNameLength);
-    this.#attrNameLength++;
-  }
-
-  #endAttributeName(): void {
+  #endAttributeName(i: number): void {
     if (this.#isEndTag) return;
-    this.#attributes[this.#attributes.length - 4] = this.#tagOffset;
+    this.#attributes[this.#attributes.length - 4] = i - this.#tagBase;
     if (this.#attrMatches && this.#attrNameLength === MARKER.length) this.#marked = true;
   }
 
-  #beginValue(skip: number, quote: number): void {
+  #beginValue(i: number, quote: number): void {
     if (this.#isEndTag) return;
     const a = this.#attributes;
-    a[a.length - 3] = this.#tagOffset + skip;
+    a[a.length - 3] = i - this.#tagBase;
     a[a.length - 1] = quote;
   }
 
-  #endValue(): void {
+  #endValue(i: number): void {
     if (this.#isEndTag) return;
     const a = this.#attributes;
-    a[a.length - 2] = this.#tagOffset;
+    a[a.length - 2] = i - this.#tagBase;
   }
 
   /** At the `>` ending a tag: tell the sink, and pick the state its content starts in. */
@@ -556,7 +620,7 @@ export class Tokenizer {
       return S.Data;
     }
     if (name === 'plaintext') return S.Plaintext;
-    const raw = RAW_KIND[name];
+    const raw = RAW_KIND.get(name);
     if (raw === undefined) return S.Data;
     this.#raw = raw;
     this.#rawName = name;
@@ -569,7 +633,16 @@ export class Tokenizer {
   }
 }
 
-/** `indexOf` for one byte from `from`; Buffer's native scan is much faster than a loop. */
+function latin1(chunk: Uint8Array, start: number, end: number): string {
+  return (chunk as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+}
+
+/**
+ * `indexOf` for one byte from `from`. Text runs between tags are often short, where a loop
+ * wins; past a few dozen bytes Buffer's native scan is much faster.
+ */
 function indexOfByte(chunk: Uint8Array, byte: number, from: number): number {
-  return (chunk as Buffer).indexOf(byte, from);
+  const stop = Math.min(from + 32, chunk.length);
+  for (let i = from; i < stop; i++) if (chunk[i] === byte) return i;
+  return stop === chunk.length ? -1 : (chunk as Buffer).indexOf(byte, stop);
 }
