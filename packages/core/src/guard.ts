@@ -4,6 +4,7 @@ import { createConsentDecoder, type StoredConsent } from './consent-cookie.js';
 import { resolveConsent, type ConsentState, type Regime } from './consent-state.js';
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
 import { GuardedResponse, type GuardContext } from './guarded-response.js';
+import { compileTrackers } from './html/trackers.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
@@ -43,7 +44,13 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const compiled = compilePolicy(loadPolicy(policyInput));
   const report = createReporter(resolved.onReport);
 
-  const context: GuardContext = { compiled, options: resolved, report, vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie' };
+  const context: GuardContext = {
+    compiled,
+    trackers: compileTrackers(compiled.policy),
+    options: resolved,
+    report,
+    vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
+  };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, decode, request);
 

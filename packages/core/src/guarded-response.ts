@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
+import { safeReturnPath } from './endpoint/checks.js';
+import { createPageRewriter } from './html/page.js';
+import type { HtmlRewriter } from './html/rewriter.js';
+import type { TrackerMatcher } from './html/trackers.js';
+import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
 import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
+import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
 import type { ResolvedOptions } from './options.js';
 import type { CompiledPolicy } from './policy/compile.js';
 import { purgeHeaders } from './purge.js';
@@ -12,18 +18,22 @@ import { judgeSetCookie } from './set-cookie.js';
 /** What every response of one guard shares. */
 export interface GuardContext {
   readonly compiled: CompiledPolicy;
+  readonly trackers: TrackerMatcher;
   readonly options: ResolvedOptions;
   readonly report: Reporter;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
 }
 
+const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
+
 /**
  * One response under the guard: at header time it removes every Set-Cookie the visitor's
- * consent does not allow, adds deletions for stored cookies of denied categories, and
- * marks the response as varying by Cookie (and Sec-GPC).
+ * consent does not allow, adds deletions for stored cookies of denied categories, marks
+ * the response as varying by Cookie (and Sec-GPC), and chooses whether its HTML body is
+ * rewritten.
  */
-export class GuardedResponse implements HeaderHooks {
+export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly consent: RequestConsent;
   readonly secure: boolean;
   readonly #context: GuardContext;
@@ -32,6 +42,12 @@ export class GuardedResponse implements HeaderHooks {
   #verdicts: Map<string, boolean> | undefined;
   #purgeUndeclared = false;
   #reportContext: ReportContext | undefined;
+  /** The body's transform, once the head has chosen one. */
+  #body: BodyTransform | undefined;
+  /** The whole body was rewritten before the head (a single `end(chunk)`). */
+  #bodyDone = false;
+  /** The request's If-None-Match carried this state's ETag, translated for the app. */
+  #etagTranslated: boolean;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, secure: boolean, consent: RequestConsent) {
     this.#context = context;
@@ -39,6 +55,9 @@ export class GuardedResponse implements HeaderHooks {
     this.consent = consent;
     this.secure = secure;
     hookResponseHeaders(res, this);
+    hookResponseBody(res, this);
+    dropRangeForPages(req);
+    this.#etagTranslated = translateIfNoneMatch(req, stateKey(consent.state));
   }
 
   /** This response, if the guard that owns `context` already hooked it (mounted twice). */
@@ -83,16 +102,86 @@ export class GuardedResponse implements HeaderHooks {
     if (report.active) {
       for (const purge of purges) report(contextual(this.reportContext, { type: 'cookie-purged', ...purge.event }));
     }
-    if (options.mode === 'report-only') return;
-    if (allowed.length !== values.length || purges.length > 0) {
-      const all = purges.length === 0 ? allowed : [...allowed, ...purges.map((purge) => purge.header)];
-      if (all.length > 0) res.setHeader('Set-Cookie', all);
-      else res.removeHeader('Set-Cookie');
+    if (options.mode === 'enforce') {
+      if (allowed.length !== values.length || purges.length > 0) {
+        const all = purges.length === 0 ? allowed : [...allowed, ...purges.map((purge) => purge.header)];
+        if (all.length > 0) res.setHeader('Set-Cookie', all);
+        else res.removeHeader('Set-Cookie');
+      }
+      // The head and body depend on the visitor's cookies (and GPC signal): a shared cache
+      // must key on them (RFC 9110 section 12.5.5). Most responses have no Vary yet.
+      if (res.hasHeader('vary')) vary(res, this.#context.vary);
+      else res.setHeader('Vary', this.#context.vary);
     }
-    // The head and body depend on the visitor's cookies (and GPC signal): a shared cache
-    // must key on them (RFC 9110 section 12.5.5). Most responses have no Vary yet.
-    if (res.hasHeader('vary')) vary(res, this.#context.vary);
-    else res.setHeader('Vary', this.#context.vary);
+    this.#planBodyAtHead(res);
+  }
+
+  get bodyTransform(): BodyTransform | undefined {
+    return this.#body;
+  }
+
+  wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
+    if (planBody(this.#req, res).kind !== 'rewrite') return undefined;
+    const rewriter = this.#pageRewriter();
+    const head = rewriter.write(chunk);
+    const tail = rewriter.end();
+    this.#bodyDone = true;
+    if (this.#context.options.mode === 'report-only') return chunk;
+    const body = tail.length > 0 ? Buffer.concat([head, tail]) : head;
+    if (res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
+    return body;
+  }
+
+  /** Header time, after the cookies: rewrite the body, or let it pass (and say why, if it matters). */
+  #planBodyAtHead(res: ServerResponse): void {
+    const enforce = this.#context.options.mode === 'enforce';
+    if (this.#bodyDone) {
+      if (enforce) this.#tagEtag(res);
+      return;
+    }
+    const plan = planBody(this.#req, res);
+    if (plan.kind === 'pass') {
+      if (plan.report) this.#reportSkip(plan.report);
+      if (enforce && res.statusCode === 304 && this.#etagTranslated) this.#tagEtag(res);
+      return;
+    }
+    if (plan.kind === 'refuse-range') {
+      this.#reportSkip('a byte range of an HTML page was refused (416)');
+      if (enforce) {
+        refuseRange(res);
+        this.#body = DISCARD;
+      }
+      return;
+    }
+    this.#body = this.#pageRewriter();
+    if (!enforce) return; // report-only: the bytes stay the app's, and so do its headers
+    res.removeHeader('Content-Length');
+    this.#tagEtag(res);
+  }
+
+  #tagEtag(res: ServerResponse): void {
+    const etag = res.getHeader('etag');
+    if (typeof etag === 'string') res.setHeader('ETag', consentEtag(etag, stateKey(this.state)));
+  }
+
+  #pageRewriter(): HtmlRewriter {
+    const { compiled, trackers, options, report } = this.#context;
+    return createPageRewriter({
+      compiled,
+      trackers,
+      state: this.state,
+      enforce: options.mode === 'enforce',
+      endpoint: options.endpoint,
+      returnTo: safeReturnPath(this.#req.url ?? '/'),
+      report: (event) => {
+        if (report.active) report(contextual(this.reportContext, event));
+      },
+    });
+  }
+
+  #reportSkip(reason: string): void {
+    const { report } = this.#context;
+    if (report.active) report(contextual(this.reportContext, { type: 'html-skipped', reason }));
   }
 
   filterLate(values: readonly string[]): string[] {

@@ -37,6 +37,26 @@ export type ReportEvent = ReportContext &
         readonly cookiePath: string;
       }
     | {
+        /** A tracker tag of a category not granted, neutralized in an HTML response. */
+        readonly type: 'tag-neutralized';
+        readonly element: string;
+        readonly category: string;
+        /** The policy's name for the tracker, when matched by host or inline signature. */
+        readonly tracker: string | undefined;
+        readonly url: string | undefined;
+      }
+    | {
+        /** A `data-consent-category` naming no category of the policy: treated as not granted. */
+        readonly type: 'unknown-category';
+        readonly element: string;
+        readonly category: string;
+      }
+    | {
+        /** An HTML body (or the rest of one) passed unchanged, and why. */
+        readonly type: 'html-skipped';
+        readonly reason: string;
+      }
+    | {
         /** The visitor recorded a choice at the consent endpoint. */
         readonly type: 'consent-changed';
         readonly action: ConsentAction;

@@ -38,6 +38,7 @@ export class HtmlRewriter implements TokenSink {
   #script: { tag: StartTag; text: Buffer[]; length: number } | undefined;
   /** The page turned out not to be safe to rewrite (its charset): pass the rest through. */
   #passthrough = false;
+  #started = false;
 
   constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}) {
     this.#context = context;
@@ -46,6 +47,14 @@ export class HtmlRewriter implements TokenSink {
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
+    if (!this.#started && chunk.length > 0) {
+      this.#started = true;
+      // A UTF-16 byte order mark overrides every declared encoding (HTML spec).
+      if ((chunk[0] === 0xfe && chunk[1] === 0xff) || (chunk[0] === 0xff && chunk[1] === 0xfe)) {
+        this.#onSkip('UTF-16 byte order mark');
+        this.#passthrough = true;
+      }
+    }
     if (this.#passthrough && !this.#inTag && !this.#script) return chunk;
     this.#chunk = chunk;
     this.#from = 0;

@@ -1,0 +1,66 @@
+import type { ServerResponse } from 'node:http';
+
+/** A synchronous body transform: bytes in, bytes out (possibly none yet). */
+export interface BodyTransform {
+  write(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
+
+export interface BodyHooks {
+  /** The transform chosen at header time, or undefined to pass the body through. */
+  readonly bodyTransform: BodyTransform | undefined;
+  /**
+   * Before the head, when the whole body comes in one `end(chunk)`: transform it now and
+   * return it (the caller fixes Content-Length), or undefined to leave it to header time.
+   */
+  wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined;
+}
+
+type Callback = (error?: Error | null) => void;
+type Write = (chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) => boolean;
+type End = (chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) => ServerResponse;
+
+/**
+ * Passes the body through the transform chosen at header time, the way expressjs/compression
+ * proxies `write` and `end`. `write` forces the head first, so the choice is made before any
+ * body byte; backpressure is the response's own (`write` returns what the real one returns).
+ */
+export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
+  const write = res.write as Write;
+  const end = res.end as End;
+
+  res.write = function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    const transform = hooks.bodyTransform;
+    if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const out = transform.write(toBuffer(chunk, encoding));
+    if (out.length > 0) return write.call(this, out, done);
+    if (done) process.nextTick(done);
+    return !this.writableNeedDrain;
+  } as ServerResponse['write'];
+
+  res.end = function endTransformed(this: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
+    if (typeof chunk === 'function') return endTransformed.call(this, undefined, undefined, chunk as Callback);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    const hasChunk = chunk !== undefined && chunk !== null;
+    if (!this.headersSent && hasChunk) {
+      const whole = hooks.wholeBody(this, toBuffer(chunk, encoding));
+      if (whole) return end.call(this, whole, done);
+    }
+    if (!this.headersSent) this.writeHead(this.statusCode);
+    const transform = hooks.bodyTransform;
+    if (!transform) return end.call(this, chunk, encoding, callback);
+    const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
+    const tail = transform.end();
+    const out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
+    return out.length > 0 ? end.call(this, out, done) : end.call(this, done);
+  } as ServerResponse['end'];
+}
+
+function toBuffer(chunk: unknown, encoding: BufferEncoding | Callback | undefined): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array');
+}

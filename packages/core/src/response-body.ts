@@ -1,0 +1,111 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConsentState } from './consent-state.js';
+import { isAsciiCompatible } from './html/rewriter.js';
+
+/** What to do with a response's body, decided when its head is written. */
+export type BodyPlan =
+  | { readonly kind: 'rewrite' }
+  | { readonly kind: 'pass'; readonly report?: string }
+  | { readonly kind: 'refuse-range' };
+
+const PASS: BodyPlan = { kind: 'pass' };
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+
+/**
+ * Whether the body is HTML the guard must rewrite. Skipped, as compression skips: HEAD, 1xx,
+ * 204 and 304 (no body), other media types, `Cache-Control: no-transform`. Skipped with a
+ * report, because trackers then pass: encodings it cannot read. A partial (206) HTML body
+ * cannot be rewritten safely at all: it is refused.
+ */
+export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
+  const status = res.statusCode;
+  if (req.method === 'HEAD' || status < 200 || status === 204 || status === 304) return PASS;
+  const contentType = String(res.getHeader('content-type') ?? '');
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!HTML_TYPES.has(mediaType)) return PASS;
+  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('cache-control') ?? ''))) return { kind: 'pass', report: 'Cache-Control: no-transform' };
+  const encoding = String(res.getHeader('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') return { kind: 'pass', report: `Content-Encoding: ${encoding} (mount compression before the guard)` };
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (charset && !isAsciiCompatible(charset)) return { kind: 'pass', report: `charset ${charset} is not ASCII-compatible` };
+  if (status === 206) return { kind: 'refuse-range' };
+  return { kind: 'rewrite' };
+}
+
+/**
+ * Range requests for pages: a byte range of a rewritten page is not a range of the page the
+ * app rendered, and a range cut in the middle of a tag cannot be neutralized. Navigations
+ * and requests that ask for HTML get the whole page instead (RFC 9110 lets a server ignore
+ * Range); any other 206 of HTML is refused with 416 at header time.
+ */
+export function dropRangeForPages(req: IncomingMessage): void {
+  if (!req.headers.range) return;
+  const dest = req.headers['sec-fetch-dest'];
+  const wantsHtml = /text\/html|application\/xhtml\+xml/i.test(req.headers.accept ?? '');
+  if (wantsHtml || dest === 'document' || dest === 'iframe' || dest === 'frame') {
+    delete req.headers.range;
+    delete req.headers['if-range'];
+  }
+}
+
+/** Turns a 206 of HTML into a 416: nothing of the page leaves un-neutralized. */
+export function refuseRange(res: ServerResponse): void {
+  const total = /\/(\d+)\s*$/.exec(String(res.getHeader('content-range') ?? ''))?.[1];
+  res.statusCode = 416;
+  res.setHeader('Content-Range', `bytes */${total ?? '*'}`);
+  res.removeHeader('Content-Length');
+  res.removeHeader('ETag');
+}
+
+// ETags. The rewritten page depends on the visitor's consent, so an ETag the app computed
+// on what it rendered gets the state's key: a conditional request from another state then
+// never matches, and one from the same state is translated back so the app can still 304.
+
+const stateKeys = new WeakMap<ConsentState, string>();
+
+/** A short key for a consent state (states are shared objects: computed once each). */
+export function stateKey(state: ConsentState): string {
+  let key = stateKeys.get(state);
+  if (!key) {
+    key = fnv1a(`${state.revision}|${state.decided}|${state.source}|${state.granted.join(',')}`);
+    stateKeys.set(state, key);
+  }
+  return key;
+}
+
+const SUFFIX = /-cg([0-9a-z]+)"$/;
+
+/** `"abc"` or `W/"abc"` becomes `W/"abc-cg<key>"` (weak: the bytes are no longer the app's). */
+export function consentEtag(etag: string, key: string): string {
+  const opaque = etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  return `W/"${opaque}-cg${key}"`;
+}
+
+/**
+ * Rewrites If-None-Match for the app: our tags of this state become the app's own again,
+ * our tags of another state are dropped. Returns whether one was translated.
+ */
+export function translateIfNoneMatch(req: IncomingMessage, key: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header || !header.includes('-cg')) return false;
+  let translated = false;
+  const tags = header.split(',').flatMap((tag) => {
+    const match = SUFFIX.exec(tag.trim());
+    if (!match) return [tag.trim()];
+    if (match[1] !== key) return [];
+    translated = true;
+    return [tag.trim().replace(SUFFIX, '"')];
+  });
+  if (tags.length > 0) req.headers['if-none-match'] = tags.join(', ');
+  else delete req.headers['if-none-match'];
+  return translated;
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}
