@@ -7,6 +7,7 @@ import { createPageRewriter } from './html/page.js';
 import type { HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
+import type { Coding } from './node/recoder.js';
 import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
 import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
 import type { ResolvedOptions } from './options.js';
@@ -42,8 +43,9 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #verdicts: Map<string, boolean> | undefined;
   #purgeUndeclared = false;
   #reportContext: ReportContext | undefined;
-  /** The body's transform, once the head has chosen one. */
+  /** The body's transform, once the head has chosen one, and the coding it arrives in. */
   #body: BodyTransform | undefined;
+  #coding: Coding | undefined;
   /** The whole body was rewritten before the head (a single `end(chunk)`). */
   #bodyDone = false;
   /** The request's If-None-Match carried this state's ETag, translated for the app. */
@@ -120,8 +122,21 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return this.#body;
   }
 
+  get bodyCoding(): Coding | undefined {
+    return this.#coding;
+  }
+
+  get observeOnly(): boolean {
+    return this.#context.options.mode === 'report-only';
+  }
+
+  bodyFailed(error: Error): void {
+    this.#reportSkip(`the compressed body could not be decoded (${error.message}); the response was aborted`);
+  }
+
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
-    if (planBody(this.#req, res).kind !== 'rewrite') return undefined;
+    const plan = planBody(this.#req, res);
+    if (plan.kind !== 'rewrite' || plan.coding) return undefined;
     const rewriter = this.#pageRewriter();
     const head = rewriter.write(chunk);
     const tail = rewriter.end();
@@ -154,6 +169,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       return;
     }
     this.#body = this.#pageRewriter();
+    this.#coding = plan.coding;
     if (!enforce) return; // report-only: the bytes stay the app's, and so do its headers
     res.removeHeader('Content-Length');
     this.#tagEtag(res);

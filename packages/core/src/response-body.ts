@@ -1,21 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConsentState } from './consent-state.js';
 import { isAsciiCompatible } from './html/rewriter.js';
+import type { Coding } from './node/recoder.js';
 
 /** What to do with a response's body, decided when its head is written. */
 export type BodyPlan =
-  | { readonly kind: 'rewrite' }
+  | { readonly kind: 'rewrite'; readonly coding?: Coding }
   | { readonly kind: 'pass'; readonly report?: string }
   | { readonly kind: 'refuse-range' };
 
 const PASS: BodyPlan = { kind: 'pass' };
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const CODINGS = new Map<string, Coding>([
+  ['gzip', 'gzip'],
+  ['x-gzip', 'gzip'],
+  ['deflate', 'deflate'],
+  ['br', 'br'],
+]);
 
 /**
- * Whether the body is HTML the guard must rewrite. Skipped, as compression skips: HEAD, 1xx,
- * 204 and 304 (no body), other media types, `Cache-Control: no-transform`. Skipped with a
- * report, because trackers then pass: encodings it cannot read. A partial (206) HTML body
- * cannot be rewritten safely at all: it is refused.
+ * Whether the body is HTML the guard must rewrite, and in which Content-Encoding it comes
+ * (compression that ran first: decoded, rewritten, encoded again). Skipped, as compression
+ * skips: HEAD, 1xx, 204 and 304 (no body), other media types, `Cache-Control: no-transform`.
+ * Skipped with a report, because trackers then pass: codings and charsets it cannot read.
+ * A partial (206) HTML body cannot be rewritten safely at all: it is refused.
  */
 export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
   const status = res.statusCode;
@@ -25,11 +33,12 @@ export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
   if (!HTML_TYPES.has(mediaType)) return PASS;
   if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('cache-control') ?? ''))) return { kind: 'pass', report: 'Cache-Control: no-transform' };
   const encoding = String(res.getHeader('content-encoding') ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== '') return { kind: 'pass', report: `Content-Encoding: ${encoding} (mount compression before the guard)` };
+  const coding = encoding === 'identity' || encoding === '' ? undefined : CODINGS.get(encoding);
+  if (encoding !== 'identity' && encoding !== '' && !coding) return { kind: 'pass', report: `Content-Encoding: ${encoding} cannot be decoded` };
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
   if (charset && !isAsciiCompatible(charset)) return { kind: 'pass', report: `charset ${charset} is not ASCII-compatible` };
   if (status === 206) return { kind: 'refuse-range' };
-  return { kind: 'rewrite' };
+  return coding ? { kind: 'rewrite', coding } : { kind: 'rewrite' };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { Recoder, type Coding } from './recoder.js';
 
 /** A synchronous body transform: bytes in, bytes out (possibly none yet). */
 export interface BodyTransform {
@@ -9,6 +10,12 @@ export interface BodyTransform {
 export interface BodyHooks {
   /** The transform chosen at header time, or undefined to pass the body through. */
   readonly bodyTransform: BodyTransform | undefined;
+  /** The body's Content-Encoding, when the transform must work on the decoded bytes. */
+  readonly bodyCoding: Coding | undefined;
+  /** The compressed body could not be decoded. */
+  bodyFailed(error: Error): void;
+  /** Report-only: a compressed body is decoded only to be watched. */
+  readonly observeOnly: boolean;
   /**
    * Before the head, when the whole body comes in one `end(chunk)`: transform it now and
    * return it (the caller fixes Content-Length), or undefined to leave it to header time.
@@ -28,12 +35,16 @@ type End = (chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Ca
 export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
   const write = res.write as Write;
   const end = res.end as End;
+  let recoder: Recoder | undefined;
+  const recoderFor = (self: ServerResponse, transform: BodyTransform, coding: Coding) =>
+    (recoder ??= new Recoder(self, coding, transform, write, end as (callback?: () => void) => ServerResponse, (error) => hooks.bodyFailed(error), hooks.observeOnly));
 
   res.write = function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
     const done = typeof encoding === 'function' ? encoding : callback;
+    if (hooks.bodyCoding) return recoderFor(this, transform, hooks.bodyCoding).write(toBuffer(chunk, encoding), done);
     const out = transform.write(toBuffer(chunk, encoding));
     if (out.length > 0) return write.call(this, out, done);
     if (done) process.nextTick(done);
@@ -51,6 +62,10 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform) return end.call(this, chunk, encoding, callback);
+    if (hooks.bodyCoding) {
+      recoderFor(this, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
+      return this;
+    }
     const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
     const tail = transform.end();
     const out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
