@@ -8,7 +8,9 @@ import { compileTrackers } from './html/trackers.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
-import { createReporter, type Reporter } from './reports.js';
+import { contextual, createReporter, type ReportEvent, type Reporter } from './reports.js';
+import { safeReturnPath } from './endpoint/checks.js';
+import { createPageRewriter } from './html/page.js';
 import { resolveOptions, type ConsentOptions, type RequestLike, type ResolvedOptions } from './options.js';
 import createDebug from 'debug';
 
@@ -36,6 +38,17 @@ export interface Guard {
   protect(req: IncomingMessage, res: ServerResponse, connection: { readonly secure: boolean }): GuardedResponse;
   /** Answers a request to the consent endpoint (the adapter has matched the path). */
   handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
+  /**
+   * A streaming rewriter enforcing `state` on one HTML document, for adapters and tools
+   * that do not go through `protect` (static rendering, other frameworks).
+   */
+  htmlRewriter(state: ConsentState, options?: { readonly returnTo?: string; readonly onReport?: (event: ReportEvent) => void }): HtmlStreamRewriter;
+}
+
+/** Bytes in, bytes out: `write` returns what can go out now, `end` the rest. */
+export interface HtmlStreamRewriter {
+  write(chunk: Buffer): Buffer;
+  end(): Buffer;
 }
 
 /** Validates options and policy once (throwing `TypeError` / `PolicyError`), then guards requests. */
@@ -44,9 +57,10 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const compiled = compilePolicy(loadPolicy(policyInput));
   const report = createReporter(resolved.onReport);
 
+  const trackers = compileTrackers(compiled.policy);
   const context: GuardContext = {
     compiled,
-    trackers: compileTrackers(compiled.policy),
+    trackers,
     options: resolved,
     report,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
@@ -63,6 +77,18 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
       return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection.secure, read(req));
     },
     handleEndpoint: (guarded, input) => handleConsentRequest(context, guarded, input),
+    htmlRewriter(state, { returnTo, onReport } = {}) {
+      const context = { mode: resolved.mode, method: 'GET', path: returnTo ?? '/' } as const;
+      return createPageRewriter({
+        compiled,
+        trackers,
+        state,
+        enforce: resolved.mode === 'enforce',
+        endpoint: resolved.endpoint,
+        returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo),
+        report: (event) => onReport?.(contextual(context, event)),
+      });
+    },
   };
 }
 

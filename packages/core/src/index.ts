@@ -1,5 +1,5 @@
 export { loadPolicy } from './policy/load.js';
-export { createGuard, type Guard, type RequestConsent } from './guard.js';
+export { createGuard, type Guard, type HtmlStreamRewriter, type RequestConsent } from './guard.js';
 export { PolicyError, type PolicyProblem } from './errors.js';
 export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
 export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
