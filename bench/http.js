@@ -1,8 +1,8 @@
 // Requests per second of Express and Koa apps with and without consent-guard, measured side
 // by side in one run: every variant runs once per round, rounds interleave, and the table
 // gives medians (the machines are shared and noisy) and the ratio to the bare framework.
-//   npm run bench                       # 5 rounds of 3 s per variant
-//   BENCH_ROUNDS=9 BENCH_SECONDS=5 npm run bench
+//   node http.js                          # 5 rounds of 3 s per run
+//   BENCH_ROUNDS=9 BENCH_SECONDS=5 node http.js
 import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
 
@@ -17,13 +17,24 @@ const VISITORS = {
   accepted: { cookie: await acceptedCookie() },
 };
 
+// [server variant, visitor, path, baseline variant]. `/` is a small page setting three
+// cookies, `/page` a real 50 KB page full of trackers, `/json` an API response.
 const RUNS = [
-  ['express (bare)', 'undecided', 'express (bare)'],
-  ['express + guard', 'undecided', 'express (bare)'],
-  ['express + guard', 'accepted', 'express (bare)'],
-  ['express + guard, report-only', 'undecided', 'express (bare)'],
-  ['koa (bare)', 'undecided', 'koa (bare)'],
-  ['koa + guard', 'undecided', 'koa (bare)'],
+  ['express (bare)', 'undecided', '/', 'express (bare)'],
+  ['express + guard', 'undecided', '/', 'express (bare)'],
+  ['express + guard', 'accepted', '/', 'express (bare)'],
+  ['express + guard, report-only', 'undecided', '/', 'express (bare)'],
+  ['express (bare)', 'undecided', '/page', 'express (bare)'],
+  ['express + guard', 'undecided', '/page', 'express (bare)'],
+  ['express + guard', 'accepted', '/page', 'express (bare)'],
+  ['express (bare)', 'undecided', '/json', 'express (bare)'],
+  ['express + guard', 'undecided', '/json', 'express (bare)'],
+  ['koa (bare)', 'undecided', '/', 'koa (bare)'],
+  ['koa + guard', 'undecided', '/', 'koa (bare)'],
+  ['koa (bare)', 'undecided', '/page', 'koa (bare)'],
+  ['koa + guard', 'undecided', '/page', 'koa (bare)'],
+  ['koa (bare)', 'undecided', '/json', 'koa (bare)'],
+  ['koa + guard', 'undecided', '/json', 'koa (bare)'],
 ];
 
 const servers = new Map();
@@ -32,11 +43,11 @@ for (const [variant] of RUNS) if (!servers.has(variant)) servers.set(variant, aw
 const results = new Map(RUNS.map((run) => [key(run), { rps: [], p99: [], cpu: [] }]));
 for (let round = 1; round <= ROUNDS; round++) {
   for (const run of RUNS) {
-    const [variant, visitor] = run;
+    const [variant, visitor, path] = run;
     const server = servers.get(variant);
     const before = await stats(server.child);
     const result = await autocannon({
-      url: `http://127.0.0.1:${server.port}/`,
+      url: `http://127.0.0.1:${server.port}${path}`,
       connections: CONNECTIONS,
       duration: SECONDS,
       headers: VISITORS[visitor],
@@ -52,19 +63,19 @@ for (let round = 1; round <= ROUNDS; round++) {
 for (const { child } of servers.values()) child.disconnect();
 
 console.log(`\nnode ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, medians\n`);
-console.log('| variant | visitor | req/s | vs bare | server CPU µs/req | vs bare | p99 latency (ms) |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log('| variant | path | visitor | req/s | vs bare | server CPU µs/req | vs bare | p99 latency (ms) |');
+console.log('|---|---|---|---:|---:|---:|---:|---:|');
 for (const run of RUNS) {
-  const [variant, visitor, baseline] = run;
+  const [variant, visitor, path, baseline] = run;
   const own = results.get(key(run));
-  const base = results.get(key([baseline, 'undecided']));
+  const base = results.get(key([baseline, 'undecided', path]));
   const [rps, cpu] = [median(own.rps), median(own.cpu)];
   const ratio = (a, b) => (a / b).toFixed(2);
-  console.log(`| ${variant} | ${visitor} | ${Math.round(rps)} | ${ratio(rps, median(base.rps))} | ${cpu.toFixed(1)} | ${ratio(cpu, median(base.cpu))} | ${median(own.p99)} |`);
+  console.log(`| ${variant} | ${path} | ${visitor} | ${Math.round(rps)} | ${ratio(rps, median(base.rps))} | ${cpu.toFixed(1)} | ${ratio(cpu, median(base.cpu))} | ${median(own.p99)} |`);
 }
 
-function key([variant, visitor]) {
-  return `${variant} / ${visitor}`;
+function key([variant, visitor, path]) {
+  return `${variant} / ${visitor} / ${path}`;
 }
 
 function median(values) {

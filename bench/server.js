@@ -2,12 +2,17 @@
 // event loop. argv[2] names the variant; the port goes back to the parent over IPC.
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { pages } from './pages.js';
+import { policy as benchPolicy } from './policy.js';
 import express from 'express';
 import Koa from 'koa';
 
-const policy = new URL('../examples/express-demo/consent-policy.yaml', import.meta.url).pathname;
+const policy = benchPolicy;
 const secret = 'bench-secret-0123456789abcdef';
 const PAGE = `<!doctype html><html><head><title>bench</title></head><body>${'<p>Some text of a page.</p>'.repeat(40)}</body></html>`;
+// A real 50 KB page with its 2013 trackers, and a JSON API response.
+const REAL_PAGE = pages['50 KB'];
+const JSON_BODY = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) };
 const EXPIRES = new Date('2031-01-01T00:00:00Z');
 
 // What a typical page does: an essential session cookie, a statistics and a marketing one.
@@ -20,6 +25,12 @@ function expressApp(guarded, mode) {
     res.cookie('__hstc', 'hs.1.2.3', { expires: EXPIRES });
     res.type('html').send(PAGE);
   });
+  app.get('/page', (_req, res) => {
+    res.type('html').send(REAL_PAGE);
+  });
+  app.get('/json', (_req, res) => {
+    res.json(JSON_BODY);
+  });
   return app;
 }
 
@@ -27,6 +38,15 @@ function koaApp(guarded) {
   const app = new Koa();
   if (guarded) app.use(koaGuard({ policy, secret }));
   app.use((ctx) => {
+    if (ctx.path === '/page') {
+      ctx.type = 'html';
+      ctx.body = REAL_PAGE;
+      return;
+    }
+    if (ctx.path === '/json') {
+      ctx.body = JSON_BODY;
+      return;
+    }
     ctx.cookies.set('PHPSESSID', 'abc123');
     ctx.cookies.set('_ga', 'GA1.1.123.456', { expires: EXPIRES, httpOnly: false });
     ctx.cookies.set('__hstc', 'hs.1.2.3', { expires: EXPIRES, httpOnly: false });

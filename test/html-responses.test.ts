@@ -138,6 +138,14 @@ describe.each(FRAMEWORKS)('HTML responses on %s', (framework) => {
     ]);
   });
 
+  it('should activate author-marked tags for a visitor who granted their category', async () => {
+    const marked = '<p>Map:</p><iframe data-consent-category="functionality" data-consent-src="https://www.google.com/maps/embed?pb=1"></iframe>';
+    const page = createApp(framework, {}, { raw: { '/marked': (_req, res) => (res.statusCode = 200, res.setHeader('Content-Type', HTML), res.end(marked)) } });
+    const response = await request(page).get('/marked').set('Cookie', everything).expect(200);
+    expect(response.text).toBe('<p>Map:</p><iframe data-consent-category="functionality" src="https://www.google.com/maps/embed?pb=1"></iframe>');
+    expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
+  });
+
   it('should send no body for HEAD, with the same headers', async () => {
     const response = await request(app()).head('/raw-end').expect(200);
     expect(response.text ?? '').toBe('');

@@ -137,6 +137,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
+    if (this.state.denied.length === 0 && !mayHaveMarkers(chunk)) {
+      // Everything is granted: only author-marked tags could change, and there are none.
+      this.#bodyDone = true;
+      return chunk;
+    }
     const rewriter = this.#pageRewriter();
     const head = rewriter.write(chunk);
     const tail = rewriter.end();
@@ -225,6 +230,12 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       return verdict.keep;
     });
   }
+}
+
+const MARKERS = [Buffer.from('data-consent-category'), Buffer.from('DATA-CONSENT-CATEGORY')];
+
+function mayHaveMarkers(body: Buffer): boolean {
+  return MARKERS.some((marker) => body.includes(marker));
 }
 
 function cookieName(setCookie: string): string {

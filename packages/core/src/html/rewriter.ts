@@ -98,7 +98,8 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(held ? 0 : this.#tagStart, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), info), text: [], length: 0 };
+      // Copies: the tokenizer reuses the tag's bytes' chunk and its attribute list.
+      if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), { ...info, attributes: [...info.attributes] }), text: [], length: 0 };
       else this.#out.push(decision);
     }
     if (info.name === 'meta' && declaresUnreadableCharset(tag)) {

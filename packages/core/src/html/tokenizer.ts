@@ -22,7 +22,7 @@ export interface TokenSink {
   comment?(): void;
 }
 
-/** What the tokenizer learnt about a start tag. Offsets count from the tag's `<`. */
+/** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */
 export interface TagInfo {
   /** Lowercase; empty for a tag nothing here looks at (unless built with exact names). */
   name: string;
@@ -206,6 +206,13 @@ export class Tokenizer {
           i = next;
           this.sink.tagOpen(i);
           this.#tagBase = i;
+          // Most tags lie whole in the chunk: read them in one go, outside the state machine.
+          const end = this.#wholeTag(chunk, i);
+          if (end !== -1) {
+            i = end;
+            state = this.#state;
+            continue;
+          }
           state = S.TagOpen;
           break;
         }
@@ -562,6 +569,95 @@ export class Tokenizer {
     this.#tagBase -= length;
   }
 
+  /**
+   * A start or end tag that lies whole in `chunk` from `lt`, read with plain loops (the same
+   * rules as the states above, which take over when it does not). Returns the index after
+   * its `>`, or -1 (nothing recorded) when the tag runs past the chunk or is not a tag.
+   */
+  #wholeTag(chunk: Uint8Array, lt: number): number {
+    const length = chunk.length;
+    let j = lt + 1;
+    let isEnd = false;
+    if (chunk[j] === SLASH) {
+      isEnd = true;
+      j++;
+    }
+    if (j >= length || !isAlpha(chunk[j]!)) return -1;
+    let key = 0;
+    while (j < length) {
+      const c = chunk[j]!;
+      if (isSpace(c) || c === SLASH || c === GT) break;
+      key = foldNameByte(key, c);
+      j++;
+    }
+    if (j >= length) return -1;
+    const name = this.exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+    const attributes: number[] = [];
+    let marked = false;
+    let selfClosing = false;
+    for (;;) {
+      if (j >= length) return -1;
+      let c = chunk[j]!;
+      if (isSpace(c)) {
+        j++;
+        continue;
+      }
+      if (c === GT) break;
+      if (c === SLASH) {
+        if (j + 1 >= length) return -1;
+        if (chunk[j + 1] === GT) {
+          selfClosing = true;
+          j++;
+          break;
+        }
+        j++;
+        continue;
+      }
+      const nameStart = j++; // the first character belongs to the name, even `=`
+      while (j < length) {
+        c = chunk[j]!;
+        if (isSpace(c) || c === SLASH || c === GT || c === EQ) break;
+        j++;
+      }
+      const nameEnd = j;
+      while (j < length && isSpace(chunk[j]!)) j++;
+      if (j >= length) return -1;
+      let valueStart = -1;
+      let valueEnd = -1;
+      let quote = 0;
+      if (chunk[j] === EQ) {
+        j++;
+        while (j < length && isSpace(chunk[j]!)) j++;
+        if (j >= length) return -1;
+        c = chunk[j]!;
+        if (c === DQ || c === SQ) {
+          quote = c;
+          valueStart = ++j;
+          j = indexOfByte(chunk, quote, j);
+          if (j === -1) return -1;
+          valueEnd = j++;
+        } else if (c !== GT) {
+          valueStart = j;
+          while (j < length && !isSpace(chunk[j]!) && chunk[j] !== GT) j++;
+          if (j >= length) return -1;
+          valueEnd = j;
+        }
+      }
+      if (!isEnd) {
+        attributes.push(nameStart - lt, nameEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
+        if (nameEnd - nameStart === MARKER.length && isMarker(chunk, nameStart)) marked = true;
+      }
+    }
+    // j is at the closing `>`.
+    this.#isEndTag = isEnd;
+    this.#name = name;
+    this.#selfClosing = selfClosing;
+    this.#marked = marked;
+    this.#attributes = attributes;
+    this.#state = this.#endOfTag(j);
+    return j + 1;
+  }
+
   /** `nameStart` is where the name starts in this chunk, or -1 when it is already known. */
   #beginTag(isEnd: boolean, nameStart: number): void {
     this.#isEndTag = isEnd;
@@ -631,6 +727,11 @@ export class Tokenizer {
     this.sink.comment?.();
     return S.Data;
   }
+}
+
+function isMarker(chunk: Uint8Array, start: number): boolean {
+  for (let k = 0; k < MARKER.length; k++) if (lower(chunk[start + k]!) !== MARKER.charCodeAt(k)) return false;
+  return true;
 }
 
 function latin1(chunk: Uint8Array, start: number, end: number): string {
