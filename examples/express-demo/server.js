@@ -1,6 +1,7 @@
 // A demo site: every page tries to set an essential session cookie, a statistics cookie,
-// two HubSpot marketing cookies and one cookie the policy does not declare. consent-guard
-// lets through only what the visitor has granted; open the browser's devtools to watch.
+// two HubSpot marketing cookies and one cookie the policy does not declare, and carries
+// Google Analytics, HubSpot and a Google Maps embed. consent-guard lets through only what
+// the visitor has granted: watch the cookies in devtools, and view the page's source.
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { consentGuard } from '@consent-guard/express';
@@ -28,7 +29,10 @@ function page(consent, path) {
   const button = (action, label) =>
     `<form method="post" action="/consent"><input type="hidden" name="action" value="${action}"><input type="hidden" name="return_to" value="${path}"><button>${label}</button></form>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>consent-guard demo</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>consent-guard demo</title>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-DEMO"></script>
+<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-DEMO');</script>
+</head>
 <body>
   <h1>consent-guard demo</h1>
   <p>Decided: <b>${consent.decided}</b>. Granted: <b>${consent.granted.join(', ')}</b>. Denied: <b>${consent.denied.join(', ') || 'none'}</b>.</p>
@@ -44,6 +48,10 @@ function page(consent, path) {
   </form>
   ${button('withdraw', 'Withdraw consent')}
   <p><a href="/consent">Your consent as JSON</a></p>
+  <h2>Find us</h2>
+  <iframe src="https://www.google.com/maps/embed?pb=videonor" width="400" height="300" title="Map"></iframe>
+  <script type="text/javascript" id="hs-script-loader" async defer src="//js.hs-scripts.com/4242.js"></script>
+  <noscript><img src="https://track.hubspot.com/__ptq.gif?k=1" width="1" height="1" alt=""></noscript>
 </body></html>`;
 }
 
