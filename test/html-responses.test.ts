@@ -146,6 +146,22 @@ describe.each(FRAMEWORKS)('HTML responses on %s', (framework) => {
     expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
   });
 
+  it.each([
+    ['Cache-Control: no-transform', { 'Content-Type': HTML, 'Cache-Control': 'no-transform' }, 'Cache-Control: no-transform'],
+    ['a UTF-16 charset', { 'Content-Type': 'text/html; charset=utf-16le' }, 'charset utf-16le is not ASCII-compatible'],
+    ['an unknown Content-Encoding', { 'Content-Type': HTML, 'Content-Encoding': 'compress' }, 'Content-Encoding: compress cannot be decoded'],
+  ])('should pass a page with %s through unchanged, and report why', async (_name, headers, reason) => {
+    const events: ReportEvent[] = [];
+    const page = createApp(framework, { onReport: (event) => events.push(event) }, { raw: { '/skip': (_req, res) => (res.writeHead(200, headers), res.end(PAGE)) } });
+    const response = await request(page).get('/skip').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect((response.body as Buffer).equals(PAGE)).toBe(true);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'html-skipped', reason }));
+  });
+
   it('should send no body for HEAD, with the same headers', async () => {
     const response = await request(app()).head('/raw-end').expect(200);
     expect(response.text ?? '').toBe('');
