@@ -9,6 +9,10 @@
  * each start tag begins and ends; everything else is plain bytes to it.
  */
 
+import { BREAKOUT, foldNameByte, KNOWN_NAMES, Raw, RAW_KIND } from './names.js';
+
+export { Raw };
+
 export interface TokenSink {
   /** A `<` that may open a start tag, at `offset` in the chunk being written. */
   tagOpen(offset: number): void;
@@ -18,8 +22,6 @@ export interface TokenSink {
   startTag(tag: TagInfo, end: number): void;
   /** An end tag (name lowercase) whose `>` is at `offset` in the chunk being written. */
   endTag(name: string, offset: number): void;
-  /** For conformance tests: a comment or other token boundary. */
-  comment?(): void;
 }
 
 /** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */
@@ -77,12 +79,6 @@ const enum S {
   Plaintext,
 }
 
-export const enum Raw {
-  None,
-  RcData,
-  RawText,
-  Script,
-}
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -99,48 +95,6 @@ const isAlpha = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
 const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
 const MARKER = 'data-consent-category';
-
-/** Elements whose content the tokenizer does not read as markup. */
-const RAW_KIND = new Map<string, Raw>([
-  ['script', Raw.Script],
-  ['style', Raw.RawText],
-  ['xmp', Raw.RawText],
-  ['iframe', Raw.RawText],
-  ['noembed', Raw.RawText],
-  ['noframes', Raw.RawText],
-  ['textarea', Raw.RcData],
-  ['title', Raw.RcData],
-]);
-
-/** Start tags that end SVG / MathML content (the "breakout" list of the tree builder). */
-const BREAKOUT = new Set(
-  'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var'.split(' '),
-);
-
-/**
- * Tag names are not built as strings while reading (that was a tenth of the time): each
- * name's ASCII letters and digits are folded into a number, and the names anything here
- * cares about are looked up by it. Other tags get an empty name.
- */
-const KNOWN_NAMES = new Map<number, string>();
-for (const name of [...RAW_KIND.keys(), ...BREAKOUT, 'plaintext', 'svg', 'math', 'noscript', 'template', 'source', 'link', 'object', 'html', 'a', 'form', 'button', 'input', 'picture', 'video', 'audio']) {
-  KNOWN_NAMES.set(nameKey(name), name);
-}
-
-/** The number for a name: base 37 over a-z and 0-9, -1 once anything else appears or it is too long. */
-function nameKey(name: string): number {
-  let key = 0;
-  for (let i = 0; i < name.length; i++) key = foldNameByte(key, name.charCodeAt(i));
-  return key;
-}
-
-function foldNameByte(key: number, c: number): number {
-  if (key < 0) return key;
-  const letter = c | 0x20;
-  const code = letter >= 0x61 && letter <= 0x7a ? letter - 0x60 : c >= 0x30 && c <= 0x39 ? c - 0x30 + 27 : 0;
-  // 37^10 is still an exact integer; no name looked up is longer than 10.
-  return code === 0 || key >= 37 ** 9 ? -1 : key * 37 + code;
-}
 
 export class Tokenizer {
   #state = S.Data;
@@ -166,7 +120,6 @@ export class Tokenizer {
   #buffer = '';
   /** SVG / MathML nesting: script and style inside them are markup, not raw text. */
   #foreignDepth = 0;
-  #plaintext = false;
 
   /**
    * @param followContentModel switch to raw text after script, style, textarea … as the tree
@@ -386,7 +339,7 @@ export class Tokenizer {
           continue;
         case S.CommentStart:
           if (c === DASH) state = S.CommentStartDash;
-          else if (c === GT) state = this.#endComment();
+          else if (c === GT) state = S.Data;
           else {
             state = S.Comment;
             continue;
@@ -394,7 +347,7 @@ export class Tokenizer {
           break;
         case S.CommentStartDash:
           if (c === DASH) state = S.CommentEnd;
-          else if (c === GT) state = this.#endComment();
+          else if (c === GT) state = S.Data;
           else {
             state = S.Comment;
             continue;
@@ -415,7 +368,7 @@ export class Tokenizer {
           if (state === S.Comment) continue;
           break;
         case S.CommentEnd:
-          if (c === GT) state = this.#endComment();
+          if (c === GT) state = S.Data;
           else if (c === BANG) state = S.CommentEndBang;
           else if (c !== DASH) {
             state = S.Comment;
@@ -424,7 +377,7 @@ export class Tokenizer {
           break;
         case S.CommentEndBang:
           if (c === DASH) state = S.CommentEndDash;
-          else if (c === GT) state = this.#endComment();
+          else if (c === GT) state = S.Data;
           else {
             state = S.Comment;
             continue;
@@ -437,7 +390,7 @@ export class Tokenizer {
             continue;
           }
           i = close;
-          state = this.#endComment();
+          state = S.Data;
           break;
         }
         case S.RawText: {
@@ -721,11 +674,6 @@ export class Tokenizer {
     this.#raw = raw;
     this.#rawName = name;
     return S.RawText;
-  }
-
-  #endComment(): S {
-    this.sink.comment?.();
-    return S.Data;
   }
 }
 
