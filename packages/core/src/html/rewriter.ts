@@ -102,7 +102,7 @@ export class HtmlRewriter implements TokenSink {
       if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), { ...info, attributes: [...info.attributes] }), text: [], length: 0 };
       else this.#out.push(decision);
     }
-    if (info.name === 'meta' && declaresUnreadableCharset(tag)) {
+    if (info.name === 'meta' && mentionsCharset(bytes) && declaresUnreadableCharset(tag)) {
       this.#onSkip('meta charset is not ASCII-compatible');
       this.#passthrough = true;
     }
@@ -162,7 +162,7 @@ export class HtmlRewriter implements TokenSink {
 
   #judgeScript(): void {
     const script = this.#script!;
-    const text = Buffer.concat(script.text);
+    const text = script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text);
     this.#releaseScript(this.#passthrough ? undefined : decideInlineScript(this.#context, script.tag, text.subarray(0, MAX_INLINE_SCRIPT_BYTES)));
   }
 
@@ -187,6 +187,17 @@ const LOOKED_AT = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed',
 
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);
+}
+
+const CHARSET = Buffer.from('charset');
+
+/** A cheap look before reading a <meta>'s attributes: pages have dozens of metas, few about encoding. */
+function mentionsCharset(bytes: Buffer): boolean {
+  outer: for (let i = 0; i + CHARSET.length <= bytes.length; i++) {
+    for (let k = 0; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 function declaresUnreadableCharset(tag: StartTag): boolean {
