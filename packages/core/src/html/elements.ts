@@ -52,22 +52,23 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
   if (tag.info.marked) return decideMarked(context, tag);
   const loading = LOADING[tag.name];
   if (!loading) return undefined;
+  // Every loading attribute counts: a granted tracker in src must not let a denied one in srcset through.
   for (const name of loading) {
     const attribute = tag.get(name);
     if (!attribute) continue;
     const value = tag.value(attribute);
-    const tracker = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : context.trackers.matchUrl(value);
-    if (tracker) return context.granted.has(tracker.category) ? undefined : block(context, tag, tracker.category, tracker, value);
+    const trackers = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : [context.trackers.matchUrl(value)];
+    const denied = trackers.find((tracker) => tracker && !context.granted.has(tracker.category));
+    if (denied) return block(context, tag, denied.category, denied, value);
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;
   return undefined;
 }
 
-/** An inline script, judged by the signatures in its text. */
+/** An inline script, judged by the signatures in its text: any denied tracker in it blocks it. */
 export function decideInlineScript(context: MarkupContext, tag: StartTag, text: Buffer): Buffer | undefined {
-  const tracker = context.trackers.matchInline(text);
-  if (!tracker || context.granted.has(tracker.category)) return undefined;
-  return block(context, tag, tracker.category, tracker, undefined);
+  const denied = context.trackers.matchInline(text).find((tracker) => !context.granted.has(tracker.category));
+  return denied ? block(context, tag, denied.category, denied, undefined) : undefined;
 }
 
 function decideMarked(context: MarkupContext, tag: StartTag): Buffer | undefined {

@@ -78,6 +78,14 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     expect(out(input, { granted: ['functionality', 'performance', 'marketing'] })).toBe(input);
   });
 
+  it('should block a tag when any of its trackers is denied, whatever the others', () => {
+    const granted = { granted: ['performance'] };
+    expect(out('<img src="https://b.scorecardresearch.com/p" srcset="https://track.hubspot.com/p 2x">', granted)).toBe(
+      '<img data-consent-src="https://b.scorecardresearch.com/p" data-consent-srcset="https://track.hubspot.com/p 2x" data-consent-category="marketing">',
+    );
+    expect(out('<script>_gaq.push(1); _hsq.push(2)</script>', granted)).toBe('<script type="text/plain" data-consent-category="marketing">_gaq.push(1); _hsq.push(2)</script>');
+  });
+
   it('should give a blocked iframe a placeholder that offers consent', () => {
     const result = out('<iframe src="https://www.google.com/maps/embed?pb=1" width="600"></iframe>', { granted: ['performance'] });
     expect(result).toMatch(/^<iframe data-consent-src="https:\/\/www.google.com\/maps\/embed\?pb=1" width="600" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);

@@ -17,8 +17,13 @@ const EMPTY = Buffer.alloc(0);
  * input is chunked. Only an unfinished start tag, or an inline script being judged, is
  * held back (each bounded); everything before it goes out with the chunk it came in.
  */
+/** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
+const LOOKED_AT: ReadonlySet<string> = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
+/** The end of a held inline script. */
+const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
+
 export class HtmlRewriter implements TokenSink {
-  readonly #tokenizer = new Tokenizer(this);
+  readonly #tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: SCRIPT_END });
   readonly #context: MarkupContext;
   readonly #onSkip: (reason: string) => void;
   /** Output of the write in progress. */
@@ -82,20 +87,20 @@ export class HtmlRewriter implements TokenSink {
     this.#emitTagHead();
   }
 
-  startTag(info: TagInfo, end: number): void {
+  startTag(info: TagInfo, start: number, end: number): void {
     this.#inTag = false;
     if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
       this.#emitTagHead();
       return;
     }
     const held = this.#tagHeadLength > 0;
-    const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(this.#tagStart, end);
+    const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(start, end);
     const tag = new StartTag(bytes, info);
     const decision = decideStartTag(this.#context, tag);
     if (decision === undefined) {
       this.#emitTagHead();
     } else {
-      this.#cut(held ? 0 : this.#tagStart, end);
+      this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
       // Copies: the tokenizer reuses the tag's bytes' chunk and its attribute list.
@@ -181,9 +186,6 @@ export class HtmlRewriter implements TokenSink {
     return Buffer.concat(out);
   }
 }
-
-/** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
-const LOOKED_AT = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
 
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);

@@ -30,20 +30,34 @@ export class StartTag {
   get attributes(): readonly Attribute[] {
     if (!this.#attributes) {
       const list: Attribute[] = [];
-      const a = this.info.attributes;
-      for (let i = 0; i < a.length; i += 5) {
-        const [nameStart, nameEnd, valueStart, valueEnd, quote] = [a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!, a[i + 4]!];
-        const end = valueStart === -1 ? nameEnd : valueEnd + (quote ? 1 : 0);
-        list.push({ name: this.bytes.toString('latin1', nameStart, nameEnd).toLowerCase(), nameStart, valueStart, valueEnd, end, quote });
-      }
+      for (let i = 0; i < this.info.attributes.length; i += 5) list.push(this.#attribute(i));
       this.#attributes = list;
     }
     return this.#attributes;
   }
 
-  /** The first attribute of that name: the one browsers use. */
+  /** The first attribute of that (lowercase) name: the one browsers use. */
   get(name: string): Attribute | undefined {
-    return this.attributes.find((attribute) => attribute.name === name);
+    // Compared on the bytes: most lookups miss, and need no strings.
+    const a = this.info.attributes;
+    const bytes = this.bytes;
+    outer: for (let i = 0; i < a.length; i += 5) {
+      const start = a[i]!;
+      if (a[i + 1]! - start !== name.length) continue;
+      for (let k = 0; k < name.length; k++) {
+        const c = bytes[start + k]!;
+        if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(k)) continue outer;
+      }
+      return this.#attribute(i);
+    }
+    return undefined;
+  }
+
+  #attribute(i: number): Attribute {
+    const a = this.info.attributes;
+    const [nameStart, nameEnd, valueStart, valueEnd, quote] = [a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!, a[i + 4]!];
+    const end = valueStart === -1 ? nameEnd : valueEnd + (quote ? 1 : 0);
+    return { name: this.bytes.toString('latin1', nameStart, nameEnd).toLowerCase(), nameStart, valueStart, valueEnd, end, quote };
   }
 
   /** The attribute's value as written (character references not decoded). */

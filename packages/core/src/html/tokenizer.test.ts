@@ -20,7 +20,8 @@ function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw |
     {
       tagOpen: (offset) => (tagStart = base + offset),
       notStartTag: () => {},
-      startTag: (tag: TagInfo) => {
+      startTag: (tag: TagInfo, start: number) => {
+        if (start >= 0) tagStart = base + start;
         const attributes: Record<string, string> = {};
         for (let a = 0; a < tag.attributes.length; a += 5) {
           const [nameStart, nameEnd, valueStart, valueEnd] = tag.attributes.slice(a, a + 4) as [number, number, number, number];
@@ -34,8 +35,7 @@ function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw |
         tokens.push(['EndTag', tagName(name)]);
       },
     },
-    options.followContentModel ?? true,
-    true,
+    { followContentModel: options.followContentModel ?? true, exactNames: true },
   );
   if (options.initial !== undefined) tokenizer.startIn(options.initial, options.lastStartTag);
   const points = [0, ...cuts.filter((c) => c > 0 && c < input.length).sort((a, b) => a - b), input.length];

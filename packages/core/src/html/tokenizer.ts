@@ -18,10 +18,29 @@ export interface TokenSink {
   tagOpen(offset: number): void;
   /** It was not a start tag after all (a comment, an end tag, or text). */
   notStartTag(): void;
-  /** A complete start tag ends at `offset` (exclusive) in the chunk being written. */
-  startTag(tag: TagInfo, end: number): void;
+  /**
+   * A complete start tag, from `start` (its `<`; -1 when it began in an earlier chunk) to
+   * `end` (after its `>`) in the chunk being written.
+   */
+  startTag(tag: TagInfo, start: number, end: number): void;
   /** An end tag (name lowercase) whose `>` is at `offset` in the chunk being written. */
   endTag(name: string, offset: number): void;
+}
+
+export interface TokenizerOptions {
+  /**
+   * Switch to raw text after script, style, textarea … as the tree builder makes browsers
+   * do (default); off only to compare with html5lib's pure tokenizer tests.
+   */
+  readonly followContentModel?: boolean;
+  /** Build every tag's name (conformance tests); otherwise only names this code uses are known. */
+  readonly exactNames?: boolean;
+  /**
+   * The start tags (besides marked ones) and end tags the sink wants to hear of; all when
+   * left out. Other tags lying whole in a chunk cost the sink nothing.
+   */
+  readonly startTags?: ReadonlySet<string>;
+  readonly endTags?: ReadonlySet<string>;
 }
 
 /** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */
@@ -121,16 +140,22 @@ export class Tokenizer {
   /** SVG / MathML nesting: script and style inside them are markup, not raw text. */
   #foreignDepth = 0;
 
-  /**
-   * @param followContentModel switch to raw text after script, style, textarea … as the tree
-   * builder makes browsers do; off only to compare with html5lib's pure tokenizer tests.
-   */
+  readonly #followContentModel: boolean;
+  readonly #exactNames: boolean;
+  readonly #startTags: ReadonlySet<string> | undefined;
+  readonly #endTags: ReadonlySet<string> | undefined;
+  /** The sink was told (`tagOpen`) about the tag being read: it must hear how it ends. */
+  #announced = false;
+
   constructor(
     private readonly sink: TokenSink,
-    private readonly followContentModel = true,
-    /** Build every tag's name (conformance tests); otherwise only names this code uses are known. */
-    private readonly exactNames = false,
-  ) {}
+    options: TokenizerOptions = {},
+  ) {
+    this.#followContentModel = options.followContentModel ?? true;
+    this.#exactNames = options.exactNames ?? false;
+    this.#startTags = options.startTags;
+    this.#endTags = options.endTags;
+  }
 
   /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
   startIn(kind: Raw | 'plaintext', lastStartTag = ''): void {
@@ -157,7 +182,6 @@ export class Tokenizer {
             continue;
           }
           i = next;
-          this.sink.tagOpen(i);
           this.#tagBase = i;
           // Most tags lie whole in the chunk: read them in one go, outside the state machine.
           const end = this.#wholeTag(chunk, i);
@@ -166,6 +190,8 @@ export class Tokenizer {
             state = this.#state;
             continue;
           }
+          this.sink.tagOpen(i);
+          this.#announced = true;
           state = S.TagOpen;
           break;
         }
@@ -176,6 +202,7 @@ export class Tokenizer {
             continue; // reconsume in the tag name state
           }
           this.sink.notStartTag();
+          this.#announced = false;
           if (c === BANG) {
             this.#matchIndex = 0;
             state = S.MarkupDeclaration;
@@ -208,7 +235,7 @@ export class Tokenizer {
           this.#nameKey = key;
           if (j === length) {
             if (this.#nameStart >= 0) {
-              if (this.exactNames) this.#namePrefix += latin1(chunk, this.#nameStart, length);
+              if (this.#exactNames) this.#namePrefix += latin1(chunk, this.#nameStart, length);
               this.#nameStart = 0;
             }
             i = length;
@@ -216,7 +243,7 @@ export class Tokenizer {
           }
           i = j;
           if (this.#nameStart >= 0) {
-            this.#name = this.exactNames ? (this.#namePrefix + latin1(chunk, this.#nameStart, i)).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+            this.#name = this.#exactNames ? (this.#namePrefix + latin1(chunk, this.#nameStart, i)).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
           }
           const d = chunk[i]!;
           if (d === GT) state = this.#endOfTag(i);
@@ -544,7 +571,8 @@ export class Tokenizer {
       j++;
     }
     if (j >= length) return -1;
-    const name = this.exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+    const name = this.#exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+    const record = !isEnd && this.#reportsStart(name);
     const attributes: number[] = [];
     let marked = false;
     let selfClosing = false;
@@ -596,11 +624,11 @@ export class Tokenizer {
           valueEnd = j;
         }
       }
-      if (!isEnd) {
-        attributes.push(nameStart - lt, nameEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
-        if (nameEnd - nameStart === MARKER.length && isMarker(chunk, nameStart)) marked = true;
-      }
+      if (record) attributes.push(nameStart - lt, nameEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
+      if (!isEnd && nameEnd - nameStart === MARKER.length && isMarker(chunk, nameStart)) marked = true;
     }
+    // A marked tag the sink does not otherwise hear of: read again, recording its attributes.
+    if (marked && !record) return -1;
     // j is at the closing `>`.
     this.#isEndTag = isEnd;
     this.#name = name;
@@ -609,6 +637,10 @@ export class Tokenizer {
     this.#attributes = attributes;
     this.#state = this.#endOfTag(j);
     return j + 1;
+  }
+
+  #reportsStart(name: string): boolean {
+    return !this.#startTags || this.#startTags.has(name);
   }
 
   /** `nameStart` is where the name starts in this chunk, or -1 when it is already known. */
@@ -650,13 +682,18 @@ export class Tokenizer {
   /** At the `>` ending a tag: tell the sink, and pick the state its content starts in. */
   #endOfTag(at: number): S {
     const name = this.#name;
+    const announced = this.#announced;
+    this.#announced = false;
     if (this.#isEndTag) {
-      this.sink.endTag(name, at);
+      if (!this.#endTags || this.#endTags.has(name)) this.sink.endTag(name, at);
       if (this.#foreignDepth > 0 && (name === 'svg' || name === 'math')) this.#foreignDepth--;
       return S.Data;
     }
-    this.sink.startTag({ name, selfClosing: this.#selfClosing, attributes: this.#attributes, marked: this.#marked }, at + 1);
-    if (!this.followContentModel) return S.Data;
+    if (announced || this.#marked || this.#reportsStart(name)) {
+      const info = { name, selfClosing: this.#selfClosing, attributes: this.#attributes, marked: this.#marked };
+      this.sink.startTag(info, this.#tagBase >= 0 ? this.#tagBase : -1, at + 1);
+    }
+    if (!this.#followContentModel) return S.Data;
     if (this.#foreignDepth > 0) {
       if (BREAKOUT.has(name)) this.#foreignDepth = 0;
       else {

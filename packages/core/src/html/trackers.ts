@@ -5,16 +5,46 @@ import type { Policy, TrackerDeclaration } from '../policy/schema.js';
 export interface TrackerMatcher {
   /** The tracker a URL attribute value (raw, as in the markup) points at. */
   matchUrl(rawValue: string): TrackerDeclaration | undefined;
-  /** The tracker any candidate of a `srcset` points at. */
-  matchSrcset(rawValue: string): TrackerDeclaration | undefined;
-  /** The tracker whose inline signature occurs in a script's text. */
-  matchInline(text: Buffer): TrackerDeclaration | undefined;
+  /** The trackers the candidates of a `srcset` point at. */
+  matchSrcset(rawValue: string): TrackerDeclaration[];
+  /** The trackers whose inline signatures occur in a script's text. */
+  matchInline(text: Buffer): TrackerDeclaration[];
   readonly hasInline: boolean;
 }
 
 interface PathRule {
   readonly prefix: string;
   readonly tracker: TrackerDeclaration;
+}
+
+interface Signature {
+  readonly bytes: Buffer;
+  readonly tracker: TrackerDeclaration;
+}
+
+/**
+ * Finds every signature in a script's text in one pass: each two-byte prefix of a signature
+ * marks a slot in a table, and only there are candidates compared. (One `indexOf` per
+ * signature cost as many passes over the text as there are signatures.)
+ */
+function signatureSearch(signatures: readonly Signature[]): (text: Buffer) => TrackerDeclaration[] {
+  const byPrefix = new Map<number, Signature[]>();
+  const table = new Uint8Array(65536);
+  for (const signature of signatures) {
+    const prefix = (signature.bytes[0]! << 8) | signature.bytes[1]!;
+    table[prefix] = 1;
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), signature]);
+  }
+  return (text) => {
+    const found = new Set<TrackerDeclaration>();
+    for (let i = 0; i + 1 < text.length; i++) {
+      if (table[(text[i]! << 8) | text[i + 1]!] === 0) continue;
+      for (const { bytes, tracker } of byPrefix.get((text[i]! << 8) | text[i + 1]!)!) {
+        if (!found.has(tracker) && text.compare(bytes, 0, bytes.length, i, Math.min(i + bytes.length, text.length)) === 0) found.add(tracker);
+      }
+    }
+    return [...found];
+  };
 }
 
 // Resolving against this base tells relative URLs (same-origin: never a tracker) apart.
@@ -25,7 +55,7 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
   const exact = new Map<string, TrackerDeclaration>();
   const wildcard = new Map<string, TrackerDeclaration>();
   const paths = new Map<string, PathRule[]>();
-  const signatures: { bytes: Buffer; tracker: TrackerDeclaration }[] = [];
+  const signatures: Signature[] = [];
   for (const tracker of policy.trackers as readonly TrackerDeclaration[]) {
     for (const entry of tracker.hosts) {
       const slash = entry.indexOf('/');
@@ -67,15 +97,14 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
   return {
     matchUrl,
     matchSrcset(rawValue) {
+      const found: TrackerDeclaration[] = [];
       for (const candidate of rawValue.split(/[\s,]+/)) {
-        const tracker = candidate && matchUrl(candidate);
-        if (tracker) return tracker;
+        const tracker = candidate ? matchUrl(candidate) : undefined;
+        if (tracker) found.push(tracker);
       }
-      return undefined;
+      return found;
     },
-    matchInline(text) {
-      return signatures.find(({ bytes }) => text.indexOf(bytes) !== -1)?.tracker;
-    },
+    matchInline: signatureSearch(signatures),
     hasInline: signatures.length > 0,
   };
 }
