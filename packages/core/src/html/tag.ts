@@ -30,7 +30,10 @@ export class StartTag {
   get attributes(): readonly Attribute[] {
     if (!this.#attributes) {
       const list: Attribute[] = [];
-      for (let i = 0; i < this.info.attributes.length; i += 5) list.push(this.#attribute(i));
+      for (let i = 0; i < this.info.attributes.length; i += 5) {
+        const a = this.info.attributes;
+        list.push(this.#attribute(i, this.bytes.toString('latin1', a[i]!, a[i + 1]!).toLowerCase()));
+      }
       this.#attributes = list;
     }
     return this.#attributes;
@@ -48,16 +51,19 @@ export class StartTag {
         const c = bytes[start + k]!;
         if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(k)) continue outer;
       }
-      return this.#attribute(i);
+      return this.#attribute(i, name);
     }
     return undefined;
   }
 
-  #attribute(i: number): Attribute {
+  #attribute(i: number, name: string): Attribute {
     const a = this.info.attributes;
-    const [nameStart, nameEnd, valueStart, valueEnd, quote] = [a[i]!, a[i + 1]!, a[i + 2]!, a[i + 3]!, a[i + 4]!];
+    const nameEnd = a[i + 1]!;
+    const valueStart = a[i + 2]!;
+    const valueEnd = a[i + 3]!;
+    const quote = a[i + 4]!;
     const end = valueStart === -1 ? nameEnd : valueEnd + (quote ? 1 : 0);
-    return { name: this.bytes.toString('latin1', nameStart, nameEnd).toLowerCase(), nameStart, valueStart, valueEnd, end, quote };
+    return { name, nameStart: a[i]!, valueStart, valueEnd, end, quote };
   }
 
   /** The attribute's value as written (character references not decoded). */

@@ -573,7 +573,7 @@ export class Tokenizer {
     if (j >= length) return -1;
     const name = this.#exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
     const record = !isEnd && this.#reportsStart(name);
-    const attributes: number[] = [];
+    const attributes: number[] = record ? [] : NO_ATTRIBUTES;
     let marked = false;
     let selfClosing = false;
     for (;;) {
@@ -713,6 +713,9 @@ export class Tokenizer {
     return S.RawText;
   }
 }
+
+/** The attribute list of tags nobody looks at (never written to). */
+const NO_ATTRIBUTES: number[] = [];
 
 function isMarker(chunk: Uint8Array, start: number): boolean {
   for (let k = 0; k < MARKER.length; k++) if (lower(chunk[start + k]!) !== MARKER.charCodeAt(k)) return false;

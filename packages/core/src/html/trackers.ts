@@ -50,6 +50,7 @@ function signatureSearch(signatures: readonly Signature[]): (text: Buffer) => Tr
 // Resolving against this base tells relative URLs (same-origin: never a tracker) apart.
 const BASE = new URL('https://consent-guard.invalid/');
 const FAST_URL = /^(?:https?:)?\/\/([a-z0-9.-]+)(:\d+)?([/?#]|$)/i;
+const CONTROL = /[\t\n\r]/;
 
 export function compileTrackers(policy: Policy): TrackerMatcher {
   const exact = new Map<string, TrackerDeclaration>();
@@ -73,10 +74,11 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     for (const signature of tracker.inline) signatures.push({ bytes: Buffer.from(signature), tracker });
   }
 
-  const matchHost = (host: string, path: string): TrackerDeclaration | undefined => {
+  const matchHost = (host: string, path: () => string): TrackerDeclaration | undefined => {
     const rules = paths.get(host);
     if (rules) {
-      const rule = rules.find(({ prefix }) => path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || path.startsWith(`${prefix}?`));
+      const p = path();
+      const rule = rules.find(({ prefix }) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || p.startsWith(`${prefix}?`));
       if (rule) return rule.tracker;
     }
     const found = exact.get(host);
@@ -111,24 +113,34 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
 
 /**
  * Host (with `:port` when not the default) and path of an absolute or protocol-relative
- * URL, as a browser would resolve it; undefined for relative and non-network URLs.
+ * URL, as a browser would resolve it; undefined for relative and non-network URLs. The
+ * path is computed only when asked for (few hosts have path rules).
  */
-export function urlLocation(rawValue: string): { host: string; path: string } | undefined {
+export function urlLocation(rawValue: string): { host: string; path: () => string } | undefined {
   // Browsers decode character references in attributes, strip leading and trailing
   // whitespace, and drop tabs and newlines inside URLs.
-  const value = (rawValue.includes('&') ? decodeHTMLAttribute(rawValue) : rawValue).trim().replace(/[\t\n\r]/g, '');
+  let value = rawValue.includes('&') ? decodeHTMLAttribute(rawValue) : rawValue;
+  value = value.trim();
+  if (CONTROL.test(value)) value = value.replace(/[\t\n\r]/g, '');
   const fast = FAST_URL.exec(value);
   if (fast) {
     const host = fast[1]!.toLowerCase().replace(/\.$/, '');
-    const rest = value.slice(fast[0].length - fast[3]!.length);
-    const end = rest.search(/[?#]/);
-    return { host: fast[2] && fast[2] !== ':443' && fast[2] !== ':80' ? host + fast[2] : host, path: end === -1 ? rest || '/' : rest.slice(0, end) || '/' };
+    const port = fast[2];
+    const from = fast[0].length - fast[3]!.length;
+    return {
+      host: port && port !== ':443' && port !== ':80' ? host + port : host,
+      path: () => {
+        const rest = value.slice(from);
+        const end = rest.search(/[?#]/);
+        return (end === -1 ? rest : rest.slice(0, end)) || '/';
+      },
+    };
   }
   if (!/^(?:[a-z][a-z0-9+.-]*:|[/\\]{2})/i.test(value)) return undefined;
   try {
     const url = new URL(value, BASE);
     if (url.host === BASE.host || (url.protocol !== 'https:' && url.protocol !== 'http:')) return undefined;
-    return { host: url.host.replace(/\.$/, ''), path: url.pathname };
+    return { host: url.host.replace(/\.$/, ''), path: () => url.pathname };
   } catch {
     return undefined;
   }
