@@ -39,13 +39,34 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
   const recoderFor = (self: ServerResponse, transform: BodyTransform, coding: Coding) =>
     (recoder ??= new Recoder(self, coding, transform, write, end as (callback?: () => void) => ServerResponse, (error) => hooks.bodyFailed(error), hooks.observeOnly));
 
+  /**
+   * The transform failed (a bug, not bad input): nothing unchecked may leave. Before the head,
+   * the page becomes a 500 (report-only: the app's bytes pass); after it, the response is cut.
+   */
+  const fail = (self: ServerResponse, error: unknown, original?: Buffer): ServerResponse => {
+    hooks.bodyFailed(error instanceof Error ? error : new Error(String(error)));
+    if (self.headersSent) return self.destroy();
+    if (hooks.observeOnly && original) return end.call(self, original);
+    self.statusCode = 500;
+    for (const name of ['content-length', 'content-encoding', 'etag', 'last-modified']) self.removeHeader(name);
+    self.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    self.setHeader('Cache-Control', 'no-store');
+    return end.call(self, 'This page could not be checked for consent, so it was not sent.\n');
+  };
+
   res.write = function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
     const done = typeof encoding === 'function' ? encoding : callback;
-    if (hooks.bodyCoding) return recoderFor(this, transform, hooks.bodyCoding).write(toBuffer(chunk, encoding), done);
-    const out = transform.write(toBuffer(chunk, encoding));
+    let out: Buffer;
+    try {
+      if (hooks.bodyCoding) return recoderFor(this, transform, hooks.bodyCoding).write(toBuffer(chunk, encoding), done);
+      out = transform.write(toBuffer(chunk, encoding));
+    } catch (error) {
+      fail(this, error);
+      return false;
+    }
     if (out.length > 0) return write.call(this, out, done);
     if (done) process.nextTick(done);
     return !this.writableNeedDrain;
@@ -56,19 +77,30 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
     const done = typeof encoding === 'function' ? encoding : callback;
     const hasChunk = chunk !== undefined && chunk !== null;
     if (!this.headersSent && hasChunk) {
-      const whole = hooks.wholeBody(this, toBuffer(chunk, encoding));
+      const body = toBuffer(chunk, encoding);
+      let whole: Buffer | undefined;
+      try {
+        whole = hooks.wholeBody(this, body);
+      } catch (error) {
+        return fail(this, error, body);
+      }
       if (whole) return end.call(this, whole, done);
     }
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform) return end.call(this, chunk, encoding, callback);
-    if (hooks.bodyCoding) {
-      recoderFor(this, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
-      return this;
+    let out: Buffer;
+    try {
+      if (hooks.bodyCoding) {
+        recoderFor(this, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
+        return this;
+      }
+      const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
+      const tail = transform.end();
+      out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
+    } catch (error) {
+      return fail(this, error);
     }
-    const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
-    const tail = transform.end();
-    const out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
     return out.length > 0 ? end.call(this, out, done) : end.call(this, done);
   } as ServerResponse['end'];
 }

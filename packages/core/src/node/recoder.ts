@@ -44,14 +44,28 @@ export class Recoder {
     this.#decoder = DECODERS[coding]();
     this.#encoder = ENCODERS[coding]();
     this.#write = write;
+    const fail = (error: Error) => {
+      onError(error);
+      // Part of the page already went out encoded: the only honest end is to abort it (unless we only watch).
+      if (!observeOnly) res.destroy(error);
+    };
+    // A throwing transform (a bug) must not escape from a stream event and crash the process.
     this.#decoder.on('data', (chunk: Buffer) => {
-      const out = transform.write(chunk);
-      if (out.length > 0 && !observeOnly) this.#encoder.write(out);
+      try {
+        const out = transform.write(chunk);
+        if (out.length > 0 && !observeOnly) this.#encoder.write(out);
+      } catch (error) {
+        fail(error as Error);
+      }
     });
     this.#decoder.on('end', () => {
-      const out = transform.end();
-      if (observeOnly) end.call(res);
-      else this.#encoder.end(out.length > 0 ? out : undefined);
+      try {
+        const out = transform.end();
+        if (observeOnly) end.call(res);
+        else this.#encoder.end(out.length > 0 ? out : undefined);
+      } catch (error) {
+        fail(error as Error);
+      }
     });
     this.#encoder.on('data', (chunk: Buffer) => {
       if (!write.call(res, chunk)) {
@@ -62,11 +76,6 @@ export class Recoder {
     this.#encoder.on('end', () => end.call(res));
     this.#decoder.on('drain', () => this.#maybeDrain());
     res.on('drain', () => this.#maybeDrain());
-    const fail = (error: Error) => {
-      onError(error);
-      // Half a page already went out encoded: the only honest end is to abort it (unless we only watch).
-      if (!observeOnly) res.destroy(error);
-    };
     this.#decoder.on('error', fail);
     this.#encoder.on('error', fail);
   }
