@@ -35,6 +35,8 @@ describe.each([
     [{ policy: POLICY, secret: '' }, 'option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)'],
     [{ policy: POLICY, endpoint: 'consent' }, 'option endpoint must be a path starting with "/", or false to disable it'],
     [{ policy: POLICY, onReport: 'log' }, 'option onReport must be a function'],
+    [{ policy: POLICY, locale: 'english!' }, 'option locale must be a language tag such as "en" or "nb"'],
+    [{ policy: POLICY, messages: { nb: { acceptAll: 1 } } }, 'option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }'],
   ])('should throw a TypeError for options %j', (options, message) => {
     expect(() => consentGuard(options as never)).toThrow(new TypeError(message));
   });

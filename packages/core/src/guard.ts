@@ -9,6 +9,7 @@ import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, type ReportEvent, type Reporter } from './reports.js';
+import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
 import { resolveOptions, type ConsentOptions, type RequestLike, type ResolvedOptions } from './options.js';
@@ -38,6 +39,8 @@ export interface Guard {
   protect(req: IncomingMessage, res: ServerResponse, connection: { readonly secure: boolean }): GuardedResponse;
   /** Answers a request to the consent endpoint (the adapter has matched the path). */
   handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
+  /** Answers GET {declaration} (the adapter has matched the path and method). */
+  handleDeclaration(guarded: GuardedResponse, req: IncomingMessage): EndpointResponse;
   /**
    * A streaming rewriter enforcing `state` on one HTML document, for adapters and tools
    * that do not go through `protect` (static rendering, other frameworks).
@@ -77,6 +80,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
       return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection.secure, read(req));
     },
     handleEndpoint: (guarded, input) => handleConsentRequest(context, guarded, input),
+    handleDeclaration: (guarded, req) => declarationPage(context, guarded, req, resolved.declaration || '/'),
     htmlRewriter(state, { returnTo, onReport } = {}) {
       const context = { mode: resolved.mode, method: 'GET', path: returnTo ?? '/' } as const;
       return createPageRewriter({

@@ -9,3 +9,5 @@ export type { ReportEvent, Mode, ConsentAction } from './reports.js';
 export type { GuardedResponse } from './guarded-response.js';
 export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
 export { publicState } from './endpoint/handle.js';
+export { renderDeclaration, type DeclarationOptions } from './declaration/render.js';
+export type { Messages, MessageOverrides } from './declaration/messages.js';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
+import type { MessageOverrides } from './declaration/messages.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
 import { closest } from './suggest.js';
@@ -33,6 +34,10 @@ export interface ConsentOptions {
    * refuses (GPC still denies `gpc` categories). @default () => "opt-in"
    */
   readonly regime?: (req: RequestLike) => Regime;
+  /** The locale of visitor-facing texts when the request's Accept-Language matches none. @default "en" */
+  readonly locale?: string;
+  /** Visitor-facing texts to override or add, per locale (English and Norwegian, "nb", are built in). */
+  readonly messages?: MessageOverrides;
 }
 
 export interface ResolvedOptions {
@@ -43,9 +48,11 @@ export interface ResolvedOptions {
   readonly banner: boolean;
   readonly onReport: ((event: ReportEvent) => void) | undefined;
   readonly regime: ((req: RequestLike) => Regime) | undefined;
+  readonly locale: string;
+  readonly messages: MessageOverrides;
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -62,12 +69,16 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {} } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
   if (onReport !== undefined && typeof onReport !== 'function') throw new TypeError('option onReport must be a function');
   if (regime !== undefined && typeof regime !== 'function') throw new TypeError('option regime must be a function (req) => "opt-in" | "opt-out"');
+  if (typeof locale !== 'string' || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) throw new TypeError('option locale must be a language tag such as "en" or "nb"');
+  if (typeof messages !== 'object' || messages === null || !Object.values(messages).every((texts) => typeof texts === 'object' && texts !== null && Object.values(texts).every((text) => typeof text === 'string'))) {
+    throw new TypeError('option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }');
+  }
   return {
     policy: policy as ConsentOptions['policy'],
     secrets: secretsOf(secret),
@@ -77,6 +88,8 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     banner,
     onReport: onReport as ResolvedOptions['onReport'],
     regime: regime as ResolvedOptions['regime'],
+    locale: locale.toLowerCase(),
+    messages: Object.fromEntries(Object.entries(messages as MessageOverrides).map(([key, texts]) => [key.toLowerCase(), texts])),
   };
 }
 

@@ -1,4 +1,4 @@
-import { createGuard, type ConsentOptions, type GuardedResponse } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type EndpointResponse, type GuardedResponse } from '@consent-guard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /**
@@ -9,13 +9,17 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  */
 export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler {
   const guard = createGuard(options);
-  const { endpoint } = guard.options;
+  const { endpoint, declaration } = guard.options;
 
   return function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
     const guarded = guard.protect(req, res, { secure: req.secure });
     res.locals.consent = guarded.state;
     if (endpoint !== false && req.path === endpoint) {
       answerEndpoint(req, res, guarded).catch(next);
+      return;
+    }
+    if (declaration !== false && req.path === declaration && (req.method === 'GET' || req.method === 'HEAD')) {
+      send(res, guard.handleDeclaration(guarded, req));
       return;
     }
     next();
@@ -28,8 +32,12 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
       origin: { protocol: req.protocol, host: requestHost(req) },
     });
     res.locals.consent = guarded.state;
-    res.status(answer.status).set(answer.headers).end(answer.body);
+    send(res, answer);
   }
+}
+
+function send(res: Response, answer: EndpointResponse): void {
+  res.status(answer.status).set(answer.headers).end(answer.body);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createGuard, type ConsentOptions } from '@consent-guard/core';
-import type { Middleware } from 'koa';
+import { createGuard, type ConsentOptions, type EndpointResponse } from '@consent-guard/core';
+import type { Context, Middleware } from 'koa';
 
 /**
  * Koa middleware (Koa 3 and 2). Validates the options and the policy now, throwing a
@@ -9,11 +9,15 @@ import type { Middleware } from 'koa';
  */
 export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
   const guard = createGuard(options);
-  const { endpoint } = guard.options;
+  const { endpoint, declaration } = guard.options;
 
   return async function consentGuardMiddleware(ctx, next) {
     const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure });
     ctx.state.consent = guarded.state;
+    if (declaration !== false && ctx.path === declaration && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      send(ctx, guard.handleDeclaration(guarded, ctx.req));
+      return;
+    }
     if (endpoint === false || ctx.path !== endpoint) return next();
     const answer = await guard.handleEndpoint(guarded, {
       req: ctx.req,
@@ -21,8 +25,12 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
       origin: { protocol: ctx.protocol, host: ctx.host },
     });
     ctx.state.consent = guarded.state;
-    ctx.status = answer.status;
-    ctx.set(answer.headers);
-    ctx.body = answer.body;
+    send(ctx, answer);
   };
+}
+
+function send(ctx: Context, answer: EndpointResponse): void {
+  ctx.status = answer.status;
+  ctx.set(answer.headers);
+  ctx.body = answer.body;
 }

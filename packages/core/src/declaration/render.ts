@@ -1,0 +1,133 @@
+import type { ConsentState } from '../consent-state.js';
+import { escapeHtml } from '../html/escape.js';
+import { loadPolicy } from '../policy/load.js';
+import type { CookieDeclaration, Policy, PolicyInput, TrackerDeclaration } from '../policy/schema.js';
+import { fill, messagesFor, type MessageOverrides, type Messages } from './messages.js';
+
+export interface DeclarationOptions {
+  /** @default "html" */
+  readonly format?: 'html' | 'markdown';
+  /** @default "en" (English and Norwegian, "nb", are built in) */
+  readonly locale?: string;
+  /** Texts to override, per locale. */
+  readonly messages?: MessageOverrides;
+}
+
+/**
+ * The policy as a cookie policy page shows it: per category its label and description, a
+ * table of its cookies (name, provider, session or persistent, first or third party,
+ * duration, purpose) and its trackers. HTML (a `<section>` to place in a page; everything
+ * from the policy escaped) or Markdown.
+ */
+export function renderDeclaration(policyInput: string | PolicyInput, options: DeclarationOptions = {}): string {
+  const policy = loadPolicy(policyInput);
+  const { locale, messages } = messagesFor(options.locale, options.messages);
+  return options.format === 'markdown' ? markdown(policy, messages) : html(policy, messages, locale);
+}
+
+interface Row {
+  readonly cells: readonly string[];
+}
+
+function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; trackers: Row[] } {
+  const cookies = (policy.cookies as readonly CookieDeclaration[])
+    .filter((cookie) => cookie.category === category)
+    .map((cookie) => ({
+      cells: [
+        cookie.name,
+        cookie.provider ?? '',
+        cookie.type === 'session' ? t.session : cookie.type === 'persistent' ? t.persistent : '',
+        cookie.thirdParty ? t.thirdParty : t.firstParty,
+        cookie.duration ?? '',
+        cookie.purpose ?? '',
+      ],
+    }));
+  const trackers = (policy.trackers as readonly TrackerDeclaration[])
+    .filter((tracker) => tracker.category === category)
+    .map((tracker) => ({ cells: [tracker.name, tracker.hosts.join(', ')] }));
+  return { cookies, trackers };
+}
+
+function html(policy: Policy, t: Messages, locale: string): string {
+  const table = (head: readonly string[], body: readonly Row[]) =>
+    `<table><thead><tr>${head.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body
+      .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+      .join('')}</tbody></table>`;
+  const sections = Object.entries(policy.categories).map(([id, category]) => {
+    const { cookies, trackers } = rows(policy, id, t);
+    return [
+      `<section class="consent-guard-category" id="consent-category-${escapeHtml(id)}">`,
+      `<h3>${escapeHtml(category.label)}${category.required ? ` <small>(${escapeHtml(t.alwaysOn)})</small>` : ''}</h3>`,
+      category.description ? `<p>${escapeHtml(category.description)}</p>` : '',
+      cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : `<p>${escapeHtml(t.noCookies)}</p>`,
+      trackers.length > 0 ? `<h4>${escapeHtml(t.trackers)}</h4>${table([t.name, t.hosts], trackers)}` : '',
+      '</section>',
+    ].join('');
+  });
+  return [
+    `<section class="consent-guard-declaration" lang="${escapeHtml(locale)}">`,
+    `<h2>${escapeHtml(t.title)}</h2>`,
+    `<p>${escapeHtml(t.intro)}</p>`,
+    ...sections,
+    `<p><small>${escapeHtml(fill(t.revision, { revision: policy.revision }))}</small></p>`,
+    '</section>',
+  ].join('\n');
+}
+
+function markdown(policy: Policy, t: Messages): string {
+  // Table cells: no line breaks, and `|` escaped, so that no policy text can break the table.
+  const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').trim();
+  const table = (head: readonly string[], body: readonly Row[]) =>
+    [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.cells.map(cell).join(' | ')} |`)].join('\n');
+  const sections = Object.entries(policy.categories).map(([id, category]) => {
+    const { cookies, trackers } = rows(policy, id, t);
+    return [
+      `## ${cell(category.label)}${category.required ? ` (${cell(t.alwaysOn)})` : ''}`,
+      category.description ? `\n${category.description.trim()}` : '',
+      '',
+      cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : t.noCookies,
+      trackers.length > 0 ? `\n### ${cell(t.trackers)}\n\n${table([t.name, t.hosts], trackers)}` : '',
+    ].join('\n');
+  });
+  return [`# ${cell(t.title)}`, '', t.intro, '', ...sections.flatMap((section) => [section, '']), `_${cell(fill(t.revision, { revision: policy.revision }))}_`, ''].join('\n');
+}
+
+export interface ChoiceFormInput {
+  readonly policy: Policy;
+  readonly state: ConsentState;
+  readonly messages: Messages;
+  /** The consent endpoint; without one there is nothing to post to. */
+  readonly endpoint: string | false;
+  readonly returnTo: string;
+  /** The request carried `Sec-GPC: 1`. */
+  readonly gpc: boolean;
+}
+
+/** The visitor's current choice, with forms to change it or withdraw (no JavaScript needed). */
+export function choiceForm(input: ChoiceFormInput): string {
+  const { policy, state, messages: t, endpoint, returnTo } = input;
+  const label = (id: string) => policy.categories[id]?.label ?? id;
+  const optional = state.granted.filter((id) => !policy.categories[id]?.required);
+  const status = !state.decided ? t.undecided : optional.length > 0 ? fill(t.allowed, { categories: optional.map(label).join(', ') }) : t.allowedNothing;
+  const gpcDenied = Object.entries(policy.categories).filter(([id, category]) => category.gpc && !state.granted.includes(id));
+  const gpc = input.gpc && !state.decided && gpcDenied.length > 0 ? `<p>${escapeHtml(fill(t.gpcNotice, { categories: gpcDenied.map(([, c]) => c.label).join(', ') }))}</p>` : '';
+  if (endpoint === false) return `<section class="consent-guard-choice"><h2>${escapeHtml(t.yourChoice)}</h2><p>${escapeHtml(status)}</p>${gpc}</section>`;
+  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+  const button = (action: string, text: string) =>
+    `<form method="post" action="${escapeHtml(endpoint)}">${hidden('action', action)}${hidden('return_to', returnTo)}<button type="submit">${escapeHtml(text)}</button></form>`;
+  const boxes = Object.entries(policy.categories)
+    .map(([id, category]) => {
+      const checked = state.granted.includes(id) ? ' checked' : '';
+      const disabled = category.required ? ' disabled' : '';
+      return `<label><input type="checkbox" name="categories" value="${escapeHtml(id)}"${checked}${disabled}> ${escapeHtml(category.label)}</label>`;
+    })
+    .join('<br>');
+  return [
+    `<section class="consent-guard-choice"><h2>${escapeHtml(t.yourChoice)}</h2><p>${escapeHtml(status)}</p>${gpc}`,
+    `<form method="post" action="${escapeHtml(endpoint)}">${hidden('action', 'save')}${hidden('return_to', returnTo)}<fieldset><legend>${escapeHtml(t.yourChoice)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button></form>`,
+    button('accept-all', t.acceptAll),
+    button('reject-all', t.rejectAll),
+    state.decided ? button('withdraw', t.withdraw) : '',
+    '</section>',
+  ].join('\n');
+}
