@@ -3,7 +3,7 @@ import { parseCookie } from 'cookie';
 import { createConsentDecoder, type StoredConsent } from './consent-cookie.js';
 import { resolveConsent, type ConsentState, type Regime } from './consent-state.js';
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
-import { GuardedResponse, type GuardContext } from './guarded-response.js';
+import { GuardedResponse, type Connection, type GuardContext } from './guarded-response.js';
 import { compileTrackers } from './html/trackers.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
@@ -36,7 +36,7 @@ export interface Guard {
    * Starts guarding one response: reads the visitor's consent and hooks `res` so that every
    * Set-Cookie is judged just before the head is sent. Adapters call this first thing.
    */
-  protect(req: IncomingMessage, res: ServerResponse, connection: { readonly secure: boolean }): GuardedResponse;
+  protect(req: IncomingMessage, res: ServerResponse, connection: Connection): GuardedResponse;
   /** Answers a request to the consent endpoint (the adapter has matched the path). */
   handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
   /** Answers GET {declaration} (the adapter has matched the path and method). */
@@ -77,10 +77,13 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     consentFor: (request) => read(isRequestLike(request) ? request : { headers: request }).state,
     protect(req, res, connection) {
       // A guard mounted twice (app and router) hooks each response once.
-      return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection.secure, read(req));
+      return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection, read(req));
     },
     handleEndpoint: (guarded, input) => handleConsentRequest(context, guarded, input),
-    handleDeclaration: (guarded, req) => declarationPage(context, guarded, req, resolved.declaration || '/'),
+    handleDeclaration(guarded, req) {
+      guarded.suppressBanner();
+      return declarationPage(context, guarded, req, resolved.declaration || '/');
+    },
     htmlRewriter(state, { returnTo, onReport } = {}) {
       const context = { mode: resolved.mode, method: 'GET', path: returnTo ?? '/' } as const;
       return createPageRewriter({

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
+import { bannerHtml } from './declaration/banner.js';
+import { BUILT_IN, messagesFor, negotiateLocale } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
 import type { HtmlRewriter } from './html/rewriter.js';
@@ -24,6 +26,13 @@ export interface GuardContext {
   readonly report: Reporter;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
+}
+
+/** What the adapter knows about the connection and the app's page settings. */
+export interface Connection {
+  readonly secure: boolean;
+  /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
+  readonly cspNonce?: (() => string | undefined) | undefined;
 }
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
@@ -50,12 +59,15 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #bodyDone = false;
   /** The request's If-None-Match carried this state's ETag, translated for the app. */
   #etagTranslated: boolean;
+  readonly #cspNonce: (() => string | undefined) | undefined;
+  #bannerSuppressed = false;
 
-  constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, secure: boolean, consent: RequestConsent) {
+  constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
     this.#req = req;
     this.consent = consent;
-    this.secure = secure;
+    this.secure = connection.secure;
+    this.#cspNonce = connection.cspNonce;
     hookResponseHeaders(res, this);
     hookResponseBody(res, this);
     dropRangeForPages(req);
@@ -70,6 +82,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   get state(): ConsentState {
     return this.consent.state;
+  }
+
+  /** This response is the guard's own page about consent: no banner on it. */
+  suppressBanner(): void {
+    this.#bannerSuppressed = true;
   }
 
   /** The visitor chose at the endpoint: this response enforces (and purges by) the new state. */
@@ -137,12 +154,12 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    if (this.state.denied.length === 0 && !mayHaveMarkers(chunk)) {
+    if (this.state.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk)) {
       // Everything is granted: only author-marked tags could change, and there are none.
       this.#bodyDone = true;
       return chunk;
     }
-    const rewriter = this.#pageRewriter();
+    const rewriter = this.#pageRewriter(res);
     const head = rewriter.write(chunk);
     const tail = rewriter.end();
     this.#bodyDone = true;
@@ -173,7 +190,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       }
       return;
     }
-    this.#body = this.#pageRewriter();
+    this.#body = this.#pageRewriter(res);
     this.#coding = plan.coding;
     if (!enforce) return; // report-only: the bytes stay the app's, and so do its headers
     res.removeHeader('Content-Length');
@@ -185,18 +202,43 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     if (typeof etag === 'string') res.setHeader('ETag', consentEtag(etag, stateKey(this.state)));
   }
 
-  #pageRewriter(): HtmlRewriter {
+  #pageRewriter(res: ServerResponse): HtmlRewriter {
     const { compiled, trackers, options, report } = this.#context;
+    const returnTo = safeReturnPath(this.#req.url ?? '/');
     return createPageRewriter({
       compiled,
       trackers,
       state: this.state,
       enforce: options.mode === 'enforce',
       endpoint: options.endpoint,
-      returnTo: safeReturnPath(this.#req.url ?? '/'),
+      returnTo,
       report: (event) => {
         if (report.active) report(contextual(this.reportContext, event));
       },
+      afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
+    });
+  }
+
+  /** The banner goes into HTML pages (not XHTML: nothing may follow its `</body>`) while the visitor has not decided. */
+  #wantsBanner(res: ServerResponse): boolean {
+    const { options } = this.#context;
+    if (!options.banner || options.mode !== 'enforce' || options.endpoint === false || this.#bannerSuppressed || this.state.decided) return false;
+    return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
+  }
+
+  #banner(returnTo: string | undefined): string {
+    const { compiled, options } = this.#context;
+    const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])];
+    const { locale, messages } = messagesFor(negotiateLocale(this.#req.headers['accept-language'], offered) ?? options.locale, options.messages);
+    return bannerHtml({
+      policy: compiled.policy,
+      state: this.state,
+      messages,
+      locale,
+      endpoint: options.endpoint || '/consent',
+      declaration: options.declaration,
+      returnTo,
+      nonce: this.#cspNonce?.(),
     });
   }
 

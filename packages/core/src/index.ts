@@ -6,7 +6,7 @@ export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclarati
 export type { ConsentOptions, RequestLike } from './options.js';
 export type { ConsentState, ConsentSource, Regime } from './consent-state.js';
 export type { ReportEvent, Mode, ConsentAction } from './reports.js';
-export type { GuardedResponse } from './guarded-response.js';
+export type { Connection, GuardedResponse } from './guarded-response.js';
 export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
 export { publicState } from './endpoint/handle.js';
 export { renderDeclaration, type DeclarationOptions } from './declaration/render.js';

@@ -12,7 +12,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
   const { endpoint, declaration } = guard.options;
 
   return function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
-    const guarded = guard.protect(req, res, { secure: req.secure });
+    const guarded = guard.protect(req, res, { secure: req.secure, cspNonce: () => res.locals.cspNonce as string | undefined });
     res.locals.consent = guarded.state;
     if (endpoint !== false && req.path === endpoint) {
       answerEndpoint(req, res, guarded).catch(next);

@@ -12,7 +12,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
   const { endpoint, declaration } = guard.options;
 
   return async function consentGuardMiddleware(ctx, next) {
-    const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure });
+    const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure, cspNonce: () => ctx.state.cspNonce as string | undefined });
     ctx.state.consent = guarded.state;
     if (declaration !== false && ctx.path === declaration && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
       send(ctx, guard.handleDeclaration(guarded, ctx.req));

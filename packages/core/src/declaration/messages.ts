@@ -29,6 +29,10 @@ export interface Messages {
   readonly rejectAll: string;
   readonly save: string;
   readonly withdraw: string;
+  readonly bannerTitle: string;
+  readonly bannerText: string;
+  readonly choose: string;
+  readonly moreInfo: string;
 }
 
 const en: Messages = {
@@ -59,6 +63,10 @@ const en: Messages = {
   rejectAll: 'Reject all',
   save: 'Save my choice',
   withdraw: 'Withdraw my consent',
+  bannerTitle: 'Cookies',
+  bannerText: 'We use essential cookies to make this site work. With your consent we also use cookies and trackers for the purposes below; you can change your mind at any time.',
+  choose: 'Choose',
+  moreInfo: 'Which cookies, and why',
 };
 
 const nb: Messages = {
@@ -89,6 +97,10 @@ const nb: Messages = {
   rejectAll: 'Avvis alle',
   save: 'Lagre valget mitt',
   withdraw: 'Trekk tilbake samtykket',
+  bannerTitle: 'Informasjonskapsler',
+  bannerText: 'Vi bruker nødvendige informasjonskapsler for at nettstedet skal virke. Med ditt samtykke bruker vi også informasjonskapsler og sporere til formålene nedenfor; du kan ombestemme deg når som helst.',
+  choose: 'Velg selv',
+  moreInfo: 'Hvilke informasjonskapsler, og hvorfor',
 };
 
 export const BUILT_IN: Readonly<Record<string, Messages>> = { en, nb };

@@ -14,6 +14,8 @@ export interface PageOptions {
   /** This page's path, for the placeholders' forms to come back to. */
   readonly returnTo: string | undefined;
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
+  /** Markup to insert after the page's `</body>` (the banner), if any. */
+  readonly afterBody?: string | undefined;
 }
 
 // States are shared objects (one per combination of granted categories): so are their sets.
@@ -44,5 +46,6 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       return document;
     },
   };
-  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }));
+  const afterBody = options.afterBody ? Buffer.from(options.afterBody) : undefined;
+  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), afterBody);
 }

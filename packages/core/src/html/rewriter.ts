@@ -19,11 +19,14 @@ const EMPTY = Buffer.alloc(0);
  */
 /** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
 const LOOKED_AT: ReadonlySet<string> = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
-/** The end of a held inline script. */
+/** The end of a held inline script; the end of the body, where the banner goes. */
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
+const SCRIPT_AND_BODY_END: ReadonlySet<string> = new Set(['script', 'body']);
 
 export class HtmlRewriter implements TokenSink {
-  readonly #tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: SCRIPT_END });
+  readonly #tokenizer: Tokenizer;
+  /** Inserted right after the page's `</body>` (browsers put it at the end of the body). */
+  #afterBody: Buffer | undefined;
   readonly #context: MarkupContext;
   readonly #onSkip: (reason: string) => void;
   /** Output of the write in progress. */
@@ -45,9 +48,11 @@ export class HtmlRewriter implements TokenSink {
   #passthrough = false;
   #started = false;
 
-  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}) {
+  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, afterBody?: Buffer) {
     this.#context = context;
     this.#onSkip = onSkip;
+    this.#afterBody = afterBody;
+    this.#tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: afterBody ? SCRIPT_AND_BODY_END : SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
@@ -114,6 +119,12 @@ export class HtmlRewriter implements TokenSink {
   }
 
   endTag(name: string, offset: number): void {
+    if (name === 'body' && this.#afterBody && !this.#passthrough) {
+      this.#cut(offset + 1, offset + 1);
+      this.#out.push(this.#afterBody);
+      this.#afterBody = undefined;
+      return;
+    }
     if (this.#script && name === 'script') {
       this.#addScriptText(this.#chunk.subarray(this.#from, offset));
       this.#from = offset;

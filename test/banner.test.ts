@@ -1,0 +1,86 @@
+import { loadPolicy } from '@consent-guard/core';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, FRAMEWORKS, POLICY, type Framework, type Options } from './helpers/apps.js';
+import { consentCookie } from './helpers/consent.js';
+
+const PAGE = '<!doctype html><html><head><title>t</title></head><body><p>Hello</p></body></html>\n';
+const BANNER_AFTER_BODY = /<\/body><div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="en">.*<\/div><\/html>\n$/s;
+
+describe.each(FRAMEWORKS)('the consent banner on %s', (framework: Framework) => {
+  const app = (options: Options = {}, body = PAGE, type = 'text/html; charset=utf-8') =>
+    createApp(framework, options, {
+      raw: {
+        '/page': (_req, res) => {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', type);
+          res.end(body);
+        },
+      },
+      express: {
+        '/nonce': (_req, res) => {
+          res.locals.cspNonce = 'r4nd0m';
+          res.type('html').send(PAGE);
+        },
+      },
+      koa: {
+        '/nonce': (ctx) => {
+          ctx.state.cspNonce = 'r4nd0m';
+          ctx.type = 'html';
+          ctx.body = PAGE;
+        },
+      },
+    });
+  let decided = '';
+  beforeAll(async () => {
+    decided = await consentCookie({ action: 'reject-all' });
+  });
+
+  it('should follow the body of a page for an undecided visitor, with forms that work without JavaScript', async () => {
+    const response = await request(app()).get('/page?from=banner').expect(200);
+    const html = response.text;
+    expect(html).toMatch(BANNER_AFTER_BODY);
+    expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(html));
+    const back = '<input type="hidden" name="return_to" value="/page?from=banner">';
+    expect(html).toContain(`<form method="post" action="/consent"><input type="hidden" name="action" value="accept-all">${back}<button type="submit">Accept all</button></form>`);
+    expect(html).toContain(`<form method="post" action="/consent"><input type="hidden" name="action" value="reject-all">${back}<button type="submit">Reject all</button></form>`);
+    expect(html).toContain('<input type="checkbox" name="categories" value="essential" checked disabled> Essential / necessary (Always on)');
+    expect(html).toContain('<input type="checkbox" name="categories" value="marketing"> Marketing');
+    expect(html).not.toMatch(/value="(functionality|performance|marketing)" checked/);
+    expect(html).toContain('<a href="/cookie-policy">Which cookies, and why</a>');
+  });
+
+  it('should be gone once the visitor decided, and never appear on the declaration page', async () => {
+    expect((await request(app()).get('/page').set('Cookie', decided).expect(200)).text).toBe(PAGE);
+    expect((await request(app()).get('/cookie-policy').expect(200)).text).not.toContain('consent-guard-banner');
+  });
+
+  it.each<[string, Options, string, string]>([
+    ['banner: false', { banner: false }, PAGE, 'text/html'],
+    ['report-only mode', { mode: 'report-only' }, PAGE, 'text/html'],
+    ['an HTML fragment without </body>', {}, '<li>item</li>', 'text/html'],
+    ['XHTML', {}, PAGE, 'application/xhtml+xml'],
+    ['JSON', {}, '{"a":1}', 'application/json'],
+  ])('should not appear with %s', async (_name, options, body, type) => {
+    expect((await request(app(options, body, type)).get('/page').expect(200)).text).toBe(body);
+  });
+
+  it('should escape the policy and write non-ASCII as character references', async () => {
+    const policy = loadPolicy(POLICY);
+    const hostile = { ...policy, categories: { ...policy.categories, marketing: { ...policy.categories.marketing!, label: '<script>alert("x")</script> Markedsføring' } } };
+    const html = (await request(app({ policy: hostile })).get('/page').expect(200)).text;
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Markedsf&#xf8;ring');
+  });
+
+  it("should speak the visitor's language", async () => {
+    const html = (await request(app()).get('/page').set('Accept-Language', 'nb').expect(200)).text;
+    expect(html).toContain('lang="nb"');
+    expect(html).toContain('<button type="submit">Godta alle</button>');
+  });
+
+  it("should carry the app's CSP nonce on its style", async () => {
+    const html = (await request(app()).get('/nonce').expect(200)).text;
+    expect(html).toContain('<style nonce="r4nd0m">#consent-guard-banner{');
+  });
+});
