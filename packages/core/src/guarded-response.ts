@@ -3,7 +3,7 @@ import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
 import { bannerHtml } from './declaration/banner.js';
-import { BUILT_IN, messagesFor, negotiateLocale } from './declaration/messages.js';
+import { messagesForRequest } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
 import type { HtmlRewriter } from './html/rewriter.js';
@@ -228,8 +228,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   #banner(returnTo: string | undefined): string {
     const { compiled, options } = this.#context;
-    const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])];
-    const { locale, messages } = messagesFor(negotiateLocale(this.#req.headers['accept-language'], offered) ?? options.locale, options.messages);
+    const { locale, messages } = messagesForRequest(this.#req.headers['accept-language'], options);
     return bannerHtml({
       policy: compiled.policy,
       state: this.state,

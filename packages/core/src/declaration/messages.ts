@@ -142,3 +142,12 @@ export function negotiateLocale(acceptLanguage: string | undefined, offered: rea
 export function fill(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
+
+/** The texts for a request: its Accept-Language among the built-in and the site's locales, else the site's default. */
+export function messagesForRequest(
+  acceptLanguage: string | undefined,
+  options: { readonly locale: string; readonly messages: MessageOverrides },
+): { locale: string; messages: Messages } {
+  const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])];
+  return messagesFor(negotiateLocale(acceptLanguage, offered) ?? options.locale, options.messages);
+}

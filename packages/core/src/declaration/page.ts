@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GuardContext, GuardedResponse } from '../guarded-response.js';
 import type { EndpointResponse } from '../endpoint/handle.js';
 import { escapeHtml } from '../html/escape.js';
-import { BUILT_IN, messagesFor, negotiateLocale } from './messages.js';
+import { messagesForRequest } from './messages.js';
 import { choiceForm, renderDeclaration } from './render.js';
 
 const STYLE =
@@ -16,8 +16,7 @@ const STYLE =
  */
 export function declarationPage(context: GuardContext, guarded: GuardedResponse, req: IncomingMessage, path: string): EndpointResponse {
   const { compiled, options } = context;
-  const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])];
-  const { locale, messages } = messagesFor(negotiateLocale(req.headers['accept-language'], offered) ?? options.locale, options.messages);
+  const { locale, messages } = messagesForRequest(req.headers['accept-language'], options);
   const declaration = renderDeclaration(compiled.policy, { locale, messages: options.messages });
   const choice = choiceForm({
     policy: compiled.policy,
