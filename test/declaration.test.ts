@@ -41,6 +41,16 @@ describe.each(FRAMEWORKS)('the cookie declaration page on %s', (framework: Frame
     expect(response.text).toContain('Godta alle');
   });
 
+  it('should show the choice page to a browser that navigates to the endpoint, JSON to everyone else', async () => {
+    const page = await request(createApp(framework)).get('/consent').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8').set('Cookie', chosen).expect(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain('You allowed: Performance / statistics.');
+    expect(page.text).toContain('<input type="hidden" name="return_to" value="/consent">');
+    expect(page.text).not.toContain('consent-guard-banner');
+    const json = await request(createApp(framework)).get('/consent').set('Accept', '*/*').expect(200);
+    expect(json.body.decided).toBe(false);
+  });
+
   it('should serve a configured path, and nothing when disabled', async () => {
     await request(createApp(framework, { declaration: '/privacy/cookies' })).get('/privacy/cookies').expect(200);
     await request(createApp(framework, { declaration: false })).get('/cookie-policy').expect(404);

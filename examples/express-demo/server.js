@@ -47,7 +47,7 @@ function page(consent, path) {
     <button>Save my choice</button>
   </form>
   ${button('withdraw', 'Withdraw consent')}
-  <p><a href="/consent">Your consent as JSON</a></p>
+  <p><a href="/cookie-policy">Cookie policy</a> · <a href="/consent">Change your cookie choice</a></p>
   <h2>Find us</h2>
   <iframe src="https://www.google.com/maps/embed?pb=videonor" width="400" height="300" title="Map"></iframe>
   <script type="text/javascript" id="hs-script-loader" async defer src="//js.hs-scripts.com/4242.js"></script>

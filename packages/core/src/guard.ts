@@ -79,7 +79,15 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
       // A guard mounted twice (app and router) hooks each response once.
       return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection, read(req));
     },
-    handleEndpoint: (guarded, input) => handleConsentRequest(context, guarded, input),
+    handleEndpoint(guarded, input) {
+      // A browser navigating to the endpoint (a "change your choice" link) gets the page, not JSON.
+      const { method, headers } = input.req;
+      if ((method === 'GET' || method === 'HEAD') && /\btext\/html\b/i.test(headers.accept ?? '') && !/\bapplication\/json\b/i.test(headers.accept ?? '')) {
+        guarded.suppressBanner();
+        return Promise.resolve(declarationPage(context, guarded, input.req, resolved.endpoint || '/'));
+      }
+      return handleConsentRequest(context, guarded, input);
+    },
     handleDeclaration(guarded, req) {
       guarded.suppressBanner();
       return declarationPage(context, guarded, req, resolved.declaration || '/');
