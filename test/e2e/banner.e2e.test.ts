@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { consentGuard } from '@consent-guard/express';
+import express from 'express';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+
+const POLICY = fileURLToPath(new URL('../../examples/express-demo/consent-policy.yaml', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+
+// A page whose trackers point at real tracker hosts; the browser resolves them to the
+// stand-in on port 80 of this machine, which records every request.
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script async src="http://www.googletagmanager.com/gtag/js?id=G-1"></script>
+</head><body><h1>Shop</h1>
+<iframe src="http://www.google.com/maps/embed?pb=1" width="300" height="200" title="Map"></iframe>
+<img src="http://track.hubspot.com/__ptq.gif?k=1" width="1" height="1" alt="">
+<script src="http://js.hs-scripts.com/4242.js"></script>
+</body></html>`;
+
+// What the browser asked of tracker hosts, seen from the browser: Chromium upgrades some of
+// them to https itself (HSTS preload), which the stand-in never sees.
+const TRACKER_HOSTS = ['www.googletagmanager.com', 'www.google.com', 'track.hubspot.com', 'js.hs-scripts.com'];
+let trackerRequests: string[] = [];
+let trackers: Server;
+let app: Server;
+let origin = '';
+let browser: Browser;
+
+beforeAll(async () => {
+  trackers = createServer((req, res) => {
+    res.setHeader('Set-Cookie', 'tracker_id=1; Path=/');
+    res.end(req.url?.endsWith('.js') ? 'document.cookie = "__hstc=from-script; path=/";' : '');
+  }).listen(80, '127.0.0.1');
+  const site = express();
+  site.use(consentGuard({ policy: POLICY, secret: 'e2e-secret' }));
+  site.get('/', (_req, res) => {
+    res.cookie('PHPSESSID', 'session-1', { httpOnly: true });
+    res.cookie('__hstc', 'from-server');
+    res.type('html').send(PAGE);
+  });
+  app = site.listen(0, '127.0.0.1');
+  await Promise.all([new Promise((r) => trackers.once('listening', r)), new Promise((r) => app.once('listening', r))]);
+  origin = `http://localhost:${(app.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([new Promise((r) => trackers.close(r)), new Promise((r) => app.close(r))]);
+});
+
+beforeEach(() => {
+  trackerRequests = [];
+});
+
+function watch(context: BrowserContext): void {
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (TRACKER_HOSTS.includes(url.host)) trackerRequests.push(`${url.host}${url.pathname}`);
+  });
+}
+
+/** A form post (303) and the page it leads back to, loaded with everything it loads. */
+async function submit(page: Page, action: Promise<void>): Promise<void> {
+  await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle' }), action]);
+}
+
+const cookieNames = async (context: BrowserContext) => (await context.cookies()).map((cookie) => cookie.name).sort();
+
+describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScriptEnabled) => {
+  const open = async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    watch(context);
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    return { context, page };
+  };
+
+  it('should load no tracker and store only essential cookies before a choice', async () => {
+    const { context, page } = await open();
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#consent-guard-banner').isVisible()).toBe(true);
+    expect(trackerRequests).toEqual([]);
+    expect(await cookieNames(context)).toEqual(['PHPSESSID']);
+    await page.screenshot({ path: `${ARTIFACTS}banner-${javaScriptEnabled ? 'js' : 'nojs'}.png` });
+    await context.close();
+  });
+
+  it('should keep it so after Reject all, and close the banner', async () => {
+    const { context, page } = await open();
+    await submit(page, page.getByRole('button', { name: 'Reject all' }).click());
+    expect(await page.locator('#consent-guard-banner').count()).toBe(0);
+    expect(trackerRequests).toEqual([]);
+    expect(await cookieNames(context)).toEqual(['PHPSESSID', 'cg_consent']);
+    await context.close();
+  });
+
+  it('should load the trackers and keep their cookies after Accept all, chosen with the keyboard', async () => {
+    const { context, page } = await open();
+    await page.getByRole('button', { name: 'Accept all' }).focus();
+    await submit(page, page.keyboard.press('Enter'));
+    expect(await page.locator('#consent-guard-banner').count()).toBe(0);
+    // Without JavaScript the browser runs no script at all, tracker or not.
+    expect(trackerRequests.some((url) => url.startsWith('js.hs-scripts.com/4242.js'))).toBe(javaScriptEnabled);
+    expect(trackerRequests.some((url) => url.startsWith('track.hubspot.com/__ptq.gif'))).toBe(true);
+    expect(trackerRequests.some((url) => url.startsWith('www.google.com/maps/embed'))).toBe(true);
+    expect(await cookieNames(context)).toContain('__hstc');
+    await context.close();
+  });
+});
+
+describe('the declaration page in Chromium', () => {
+  it('should withdraw consent and delete the deletable cookies from the jar', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    await submit(page, page.getByRole('button', { name: 'Accept all' }).click());
+    expect(await cookieNames(context)).toContain('__hstc');
+    await page.goto(`${origin}/cookie-policy`);
+    await page.screenshot({ path: `${ARTIFACTS}declaration.png`, fullPage: true });
+    await submit(page, page.getByRole('button', { name: 'Withdraw my consent' }).click());
+    const names = await cookieNames(context);
+    expect(names).not.toContain('__hstc');
+    expect(names).toContain('PHPSESSID');
+    await context.close();
+  });
+});
