@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { consentGuard } from '@consent-guard/express';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './browser.js';
+
+// A browser is slower than supertest, and the shared machines are busy.
+vi.setConfig({ testTimeout: 60_000 });
 
 const POLICY = fileURLToPath(new URL('../../examples/express-demo/consent-policy.yaml', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -73,6 +76,16 @@ async function submit(page: Page, action: Promise<void>): Promise<void> {
 const cookieNames = async (context: BrowserContext) => (await context.cookies()).map((cookie) => cookie.name).sort();
 
 describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScriptEnabled) => {
+  /** With JavaScript the choice applies in place; without, the form posts and the page comes back. */
+  const choose = async (page: Page, action: Promise<void>) => {
+    if (!javaScriptEnabled) return submit(page, action);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await action;
+    await page.waitForFunction(() => !document.getElementById('consent-guard-banner'));
+    await page.waitForLoadState('networkidle');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // scripts and frames started in place
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // no reload
+  };
   const open = async () => {
     const context = await browser.newContext({ javaScriptEnabled });
     watch(context);
@@ -93,7 +106,7 @@ describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScri
 
   it('should keep it so after Reject all, and close the banner', async () => {
     const { context, page } = await open();
-    await submit(page, page.getByRole('button', { name: 'Reject all' }).click());
+    await choose(page, page.getByRole('button', { name: 'Reject all' }).click());
     expect(await page.locator('#consent-guard-banner').count()).toBe(0);
     expect(trackerRequests).toEqual([]);
     expect(await cookieNames(context)).toEqual(['PHPSESSID', 'cg_consent']);
@@ -103,13 +116,26 @@ describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScri
   it('should load the trackers and keep their cookies after Accept all, chosen with the keyboard', async () => {
     const { context, page } = await open();
     await page.getByRole('button', { name: 'Accept all' }).focus();
-    await submit(page, page.keyboard.press('Enter'));
+    await choose(page, page.keyboard.press('Enter'));
     expect(await page.locator('#consent-guard-banner').count()).toBe(0);
     // Without JavaScript the browser runs no script at all, tracker or not.
     expect(trackerRequests.some((url) => url.startsWith('js.hs-scripts.com/4242.js'))).toBe(javaScriptEnabled);
     expect(trackerRequests.some((url) => url.startsWith('track.hubspot.com/__ptq.gif'))).toBe(true);
     expect(trackerRequests.some((url) => url.startsWith('www.google.com/maps/embed'))).toBe(true);
+    expect(await cookieNames(context)).toContain(javaScriptEnabled ? 'cg_consent' : '__hstc');
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await page.locator('#consent-guard-banner').count()).toBe(0);
     expect(await cookieNames(context)).toContain('__hstc');
+    await context.close();
+  });
+
+  it('should load only the chosen category', async () => {
+    const { context, page } = await open();
+    await page.getByText('Choose', { exact: true }).first().click();
+    await page.getByLabel('Functionality').check();
+    await choose(page, page.getByRole('button', { name: 'Save my choice' }).click());
+    expect(trackerRequests.some((url) => url.startsWith('www.google.com/maps/embed'))).toBe(true);
+    expect(trackerRequests.filter((url) => !url.startsWith('www.google.com/maps'))).toEqual([]);
     await context.close();
   });
 });
@@ -119,7 +145,9 @@ describe('the declaration page in Chromium', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/`);
-    await submit(page, page.getByRole('button', { name: 'Accept all' }).click());
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    await page.waitForFunction(() => !document.getElementById('consent-guard-banner'));
+    await page.reload({ waitUntil: 'networkidle' });
     expect(await cookieNames(context)).toContain('__hstc');
     await page.goto(`${origin}/cookie-policy`);
     await page.screenshot({ path: `${ARTIFACTS}declaration.png`, fullPage: true });

@@ -1,6 +1,7 @@
 import type { ConsentState } from '../consent-state.js';
 import { escapeHtml } from '../html/escape.js';
 import type { Policy } from '../policy/schema.js';
+import { CLIENT_SCRIPT } from './client.js';
 import type { Messages } from './messages.js';
 
 export interface BannerInput {
@@ -64,6 +65,7 @@ export function bannerHtml(input: BannerInput): string {
     button('accept-all', t.acceptAll),
     button('reject-all', t.rejectAll),
     `<details><summary>${escapeHtml(t.choose)}</summary><form method="post" action="${escapeHtml(endpoint)}">${hidden('action', 'save')}${back}<fieldset><legend>${escapeHtml(t.choose)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button></form></details>`,
+    `<script${nonce}>${CLIENT_SCRIPT}</script>`,
     '</div>',
   ].join('');
   return markup.replace(/[^\x00-\x7f]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);

@@ -1,0 +1,58 @@
+/**
+ * The banner's script, inlined after it (with the app's CSP nonce). Without it, or when it
+ * is blocked, the banner's forms work as they are. With it, a choice is sent with `fetch`,
+ * the banner goes, and every neutralized element of a newly granted category comes alive
+ * in place, without a reload: scripts are re-created (in document order, so they run as
+ * the page meant them to), loading attributes get their names back, placeholders go.
+ *
+ * Written as plain ES2017 for browsers; `form.getAttribute('action')` because the forms
+ * have an input named "action", which shadows `form.action`.
+ */
+export const CLIENT_SCRIPT = `(function () {
+  var banner = document.getElementById('consent-guard-banner');
+  if (!banner || !window.fetch) return;
+  var LIVE = { 'data-consent-src': 'src', 'data-consent-srcset': 'srcset', 'data-consent-href': 'href', 'data-consent-data': 'data', 'data-consent-imagesrcset': 'imagesrcset' };
+  banner.addEventListener('submit', function (event) {
+    var form = event.target;
+    event.preventDefault();
+    fetch(form.getAttribute('action'), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)).toString()
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (state) {
+      banner.remove();
+      activate(state.granted);
+    }).catch(function () {
+      form.submit();
+    });
+  });
+  function activate(granted) {
+    var elements = document.querySelectorAll('[data-consent-category], [data-consent-placeholder]');
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      var category = element.getAttribute('data-consent-category') || element.getAttribute('data-consent-placeholder');
+      if (granted.indexOf(category) === -1) continue;
+      if (!element.hasAttribute('data-consent-category')) { element.remove(); continue; }
+      if (element.tagName === 'SCRIPT') { if (element.type === 'text/plain') element.replaceWith(revive(element)); continue; }
+      if (element.hasAttribute('data-consent-placeholder')) { element.removeAttribute('srcdoc'); element.removeAttribute('data-consent-placeholder'); }
+      for (var inert in LIVE) if (element.hasAttribute(inert)) { element.setAttribute(LIVE[inert], element.getAttribute(inert)); element.removeAttribute(inert); }
+    }
+  }
+  function revive(old) {
+    var script = document.createElement('script');
+    for (var i = 0; i < old.attributes.length; i++) {
+      var name = old.attributes[i].name;
+      if (name === 'type' || name === 'data-consent-type' || LIVE[name]) continue;
+      script.setAttribute(name, old.attributes[i].value);
+    }
+    var type = old.getAttribute('data-consent-type');
+    if (type) script.setAttribute('type', type);
+    var src = old.getAttribute('data-consent-src');
+    if (src) { script.async = old.hasAttribute('async'); script.src = src; } else script.text = old.text;
+    return script;
+  }
+})();`;
