@@ -5,7 +5,7 @@ import { createApp, FRAMEWORKS, POLICY, type Framework, type Options } from './h
 import { consentCookie } from './helpers/consent.js';
 
 const PAGE = '<!doctype html><html><head><title>t</title></head><body><p>Hello</p></body></html>\n';
-const BANNER_AFTER_BODY = /<\/body><div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="en">.*<\/div><\/html>\n$/s;
+const BANNER_AFTER_BODY = /<\/body><div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="en"[^>]*>.*<\/div><\/html>\n$/s;
 
 describe.each(FRAMEWORKS)('the consent banner on %s', (framework: Framework) => {
   const app = (options: Options = {}, body = PAGE, type = 'text/html; charset=utf-8') =>

@@ -3,6 +3,7 @@ import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
 import { bannerHtml } from './declaration/banner.js';
+import { consentModeDefault, usesConsentMode } from './declaration/consent-mode.js';
 import { messagesForRequest } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -154,8 +155,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    if (this.state.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk)) {
-      // Everything is granted: only author-marked tags could change, and there are none.
+    if (this.state.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk) && !(usesConsentMode(this.#context.compiled.policy) && mayHaveGoogleTag(chunk))) {
+      // Everything is granted: only author-marked tags (or a Google tag's consent default) could change, and there are none.
       this.#bodyDone = true;
       return chunk;
     }
@@ -216,6 +217,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
         if (report.active) report(contextual(this.reportContext, event));
       },
       afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
+      beforeGoogleTag: options.mode === 'enforce' && usesConsentMode(compiled.policy) ? consentModeDefault(compiled.policy, this.state, this.#cspNonce?.()) : undefined,
     });
   }
 
@@ -277,6 +279,12 @@ const MARKERS = [Buffer.from('data-consent-category'), Buffer.from('DATA-CONSENT
 
 function mayHaveMarkers(body: Buffer): boolean {
   return MARKERS.some((marker) => body.includes(marker));
+}
+
+const GOOGLE = [Buffer.from('googletagmanager.com'), Buffer.from('gtag('), Buffer.from('dataLayer')];
+
+function mayHaveGoogleTag(body: Buffer): boolean {
+  return GOOGLE.some((marker) => body.includes(marker));
 }
 
 function cookieName(setCookie: string): string {

@@ -2,6 +2,7 @@ import type { ConsentState } from '../consent-state.js';
 import { escapeHtml } from '../html/escape.js';
 import type { Policy } from '../policy/schema.js';
 import { CLIENT_SCRIPT } from './client.js';
+import { consentModeMap, usesConsentMode } from './consent-mode.js';
 import type { Messages } from './messages.js';
 
 export interface BannerInput {
@@ -57,8 +58,10 @@ export function bannerHtml(input: BannerInput): string {
     .join('');
   const link = input.declaration === false ? '' : ` <a href="${escapeHtml(input.declaration)}">${escapeHtml(t.moreInfo)}</a>`;
   const nonce = input.nonce ? ` nonce="${escapeHtml(input.nonce)}"` : '';
+  // For the script's gtag('consent', 'update', …) after a choice made in place.
+  const consentMode = usesConsentMode(policy) ? ` data-consent-mode="${escapeHtml(JSON.stringify(consentModeMap(policy)))}"` : '';
   const markup = [
-    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}">`,
+    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}"${consentMode}>`,
     `<style${nonce}>${STYLE}</style>`,
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
     `<p>${escapeHtml(t.bannerText)}${link}</p>`,

@@ -3,7 +3,8 @@
  * is blocked, the banner's forms work as they are. With it, a choice is sent with `fetch`,
  * the banner goes, and every neutralized element of a newly granted category comes alive
  * in place, without a reload: scripts are re-created (in document order, so they run as
- * the page meant them to), loading attributes get their names back, placeholders go.
+ * the page meant them to), loading attributes get their names back, placeholders go, and
+ * Google Consent Mode hears of the change.
  *
  * Written as plain ES2017 for browsers; `form.getAttribute('action')` because the forms
  * have an input named "action", which shadows `form.action`.
@@ -26,6 +27,7 @@ export const CLIENT_SCRIPT = `(function () {
     }).then(function (state) {
       banner.remove();
       activate(state.granted);
+      updateConsentMode(state.granted);
     }).catch(function () {
       form.submit();
     });
@@ -41,6 +43,17 @@ export const CLIENT_SCRIPT = `(function () {
       if (element.hasAttribute('data-consent-placeholder')) { element.removeAttribute('srcdoc'); element.removeAttribute('data-consent-placeholder'); }
       for (var inert in LIVE) if (element.hasAttribute(inert)) { element.setAttribute(LIVE[inert], element.getAttribute(inert)); element.removeAttribute(inert); }
     }
+  }
+  function updateConsentMode(granted) {
+    var map = banner.getAttribute('data-consent-mode');
+    if (!map || typeof window.gtag !== 'function') return;
+    var types = JSON.parse(map);
+    var update = {};
+    for (var category in types) for (var i = 0; i < types[category].length; i++) {
+      var type = types[category][i];
+      if (update[type] !== 'granted') update[type] = granted.indexOf(category) === -1 ? 'denied' : 'granted';
+    }
+    window.gtag('consent', 'update', update);
   }
   function revive(old) {
     var script = document.createElement('script');

@@ -16,6 +16,8 @@ export interface PageOptions {
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
   /** Markup to insert after the page's `</body>` (the banner), if any. */
   readonly afterBody?: string | undefined;
+  /** Markup to insert before the page's first Google tag (the Consent Mode default), if any. */
+  readonly beforeGoogleTag?: string | undefined;
 }
 
 // States are shared objects (one per combination of granted categories): so are their sets.
@@ -46,6 +48,8 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       return document;
     },
   };
-  const afterBody = options.afterBody ? Buffer.from(options.afterBody) : undefined;
-  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), afterBody);
+  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), {
+    afterBody: options.afterBody ? Buffer.from(options.afterBody) : undefined,
+    beforeGoogleTag: options.beforeGoogleTag ? Buffer.from(options.beforeGoogleTag) : undefined,
+  });
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_INLINE_SCRIPT_BYTES } from './rewriter.js';
-import { rewrite, TEST_POLICY } from './test-support.js';
+import { rewrite, TEST_POLICY, type RewriteOptions } from './test-support.js';
 
-const out = (html: string, options = {}) => rewrite(html, options).output.toString('utf8');
+const out = (html: string, options: RewriteOptions = {}) => rewrite(html, options).output.toString('utf8');
 const PLACEHOLDER = /srcdoc="&lt;!doctype html&gt;[^"]*" data-consent-placeholder/;
 
 describe('neutralizing tracker tags for a visitor who granted nothing optional', () => {
@@ -224,5 +224,30 @@ describe('chunking', () => {
     );
     const bytes = Buffer.from(page);
     expect(rewrite(page, { cuts: Array.from(bytes.keys()) }).output).toEqual(whole);
+  });
+});
+
+describe('the Consent Mode default', () => {
+  const SNIPPET = '<script>gtag("consent","default",{})</script>';
+  const page = (body: string) => out(body, { beforeGoogleTag: SNIPPET, granted: ['performance'] });
+
+  it.each([
+    ['a Tag Manager script', '<head><meta charset="utf-8"><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script>gtag("js")</script>'],
+    ['an inline gtag script', '<head><script>window.dataLayer = window.dataLayer || []; gtag("config", "G-1")</script><script src="https://www.googletagmanager.com/gtm.js"></script>'],
+  ])('should go once, right before the first Google tag: %s', (_name, html) => {
+    const result = page(html);
+    expect(result.split(SNIPPET)).toHaveLength(2);
+    expect(result.indexOf(SNIPPET)).toBe(html.indexOf('<script'));
+  });
+
+  it('should precede a Google tag that is neutralized, too', () => {
+    expect(out('<script src="https://www.googletagmanager.com/gtag/js"></script>', { beforeGoogleTag: SNIPPET })).toBe(
+      `${SNIPPET}<script data-consent-src="https://www.googletagmanager.com/gtag/js" type="text/plain" data-consent-category="performance"></script>`,
+    );
+  });
+
+  it('should leave pages without a Google tag alone', () => {
+    const html = '<head><script>console.log(1)</script><script src="/app.js"></script></head>';
+    expect(page(html)).toBe(html);
   });
 });

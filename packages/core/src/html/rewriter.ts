@@ -1,5 +1,6 @@
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
+import { urlLocation } from './trackers.js';
 import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
 
 /** Longest start tag held back whole; a longer one passes unchanged (and is reported). */
@@ -27,6 +28,8 @@ export class HtmlRewriter implements TokenSink {
   readonly #tokenizer: Tokenizer;
   /** Inserted right after the page's `</body>` (browsers put it at the end of the body). */
   #afterBody: Buffer | undefined;
+  /** Inserted right before the page's first Google tag (the Consent Mode default). */
+  #beforeGoogleTag: Buffer | undefined;
   readonly #context: MarkupContext;
   readonly #onSkip: (reason: string) => void;
   /** Output of the write in progress. */
@@ -48,10 +51,12 @@ export class HtmlRewriter implements TokenSink {
   #passthrough = false;
   #started = false;
 
-  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, afterBody?: Buffer) {
+  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { afterBody?: Buffer | undefined; beforeGoogleTag?: Buffer | undefined } = {}) {
+    const { afterBody, beforeGoogleTag } = inserts;
     this.#context = context;
     this.#onSkip = onSkip;
     this.#afterBody = afterBody;
+    this.#beforeGoogleTag = beforeGoogleTag;
     this.#tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: afterBody ? SCRIPT_AND_BODY_END : SCRIPT_END });
   }
 
@@ -101,8 +106,21 @@ export class HtmlRewriter implements TokenSink {
     const held = this.#tagHeadLength > 0;
     const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(start, end);
     const tag = new StartTag(bytes, info);
-    const decision = decideStartTag(this.#context, tag);
-    if (decision === undefined) {
+    let decision = decideStartTag(this.#context, tag);
+    let before: Buffer | undefined;
+    if (this.#beforeGoogleTag && info.name === 'script') {
+      const src = tag.get('src');
+      if (src ? isGoogleTagUrl(tag.value(src)) : decision === undefined && !isInertScript(tag)) {
+        if (src) before = this.#takeBeforeGoogleTag();
+        else decision = HOLD_SCRIPT; // its text tells whether it is a Google tag
+      }
+    }
+    if (before) {
+      this.#cut(held ? 0 : start, end);
+      this.#tagHead = [];
+      this.#tagHeadLength = 0;
+      this.#out.push(before, decision instanceof Buffer ? decision : bytes);
+    } else if (decision === undefined) {
       this.#emitTagHead();
     } else {
       this.#cut(held ? 0 : start, end);
@@ -186,7 +204,16 @@ export class HtmlRewriter implements TokenSink {
   #releaseScript(replacement: Buffer | undefined): void {
     const script = this.#script!;
     this.#script = undefined;
+    if (this.#beforeGoogleTag && script.text.some((piece) => GOOGLE_INLINE.some((marker) => piece.includes(marker)))) {
+      this.#out.push(this.#takeBeforeGoogleTag()!);
+    }
     this.#out.push(replacement ?? script.tag.bytes, ...script.text);
+  }
+
+  #takeBeforeGoogleTag(): Buffer | undefined {
+    const snippet = this.#beforeGoogleTag;
+    this.#beforeGoogleTag = undefined;
+    return snippet;
   }
 
   #flush(input: Buffer): Buffer {
@@ -196,6 +223,18 @@ export class HtmlRewriter implements TokenSink {
     if (out.length === 1) return out[0] === input ? input : out[0]!;
     return Buffer.concat(out);
   }
+}
+
+/** Inline scripts that load or configure a Google tag (gtag.js, Tag Manager). */
+const GOOGLE_INLINE = [Buffer.from('gtag('), Buffer.from('dataLayer')];
+
+function isGoogleTagUrl(value: string): boolean {
+  return urlLocation(value)?.host === 'www.googletagmanager.com';
+}
+
+function isInertScript(tag: StartTag): boolean {
+  const type = tag.get('type');
+  return type !== undefined && tag.value(type).trim().toLowerCase() === 'text/plain';
 }
 
 function mayDecide(info: TagInfo): boolean {

@@ -34,6 +34,7 @@ export interface RewriteOptions {
   cuts?: number[];
   policy?: PolicyInput;
   endpoint?: string | false;
+  beforeGoogleTag?: string;
 }
 
 /** Rewrites `input` as one response would, returning the bytes and the events. */
@@ -49,6 +50,7 @@ export function rewrite(input: Buffer | string, options: RewriteOptions = {}) {
     endpoint: options.endpoint ?? '/consent',
     returnTo: '/page?x=1',
     report: (event) => events.push(event),
+    beforeGoogleTag: options.beforeGoogleTag,
   });
   const points = [0, ...(options.cuts ?? []).filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
   const out: Buffer[] = [];

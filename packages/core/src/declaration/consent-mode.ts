@@ -1,0 +1,29 @@
+import type { ConsentState } from '../consent-state.js';
+import { CONSENT_MODE_TYPES, type Policy } from '../policy/schema.js';
+
+/** Whether the policy maps any category to Google Consent Mode types. */
+export function usesConsentMode(policy: Policy): boolean {
+  return Object.values(policy.categories).some((category) => category.consentMode.length > 0);
+}
+
+/** Each of the seven types, granted when a granted category lists it (security_storage always). */
+export function consentModeState(policy: Policy, state: ConsentState): Record<string, 'granted' | 'denied'> {
+  const granted = new Set(state.granted.flatMap((id) => policy.categories[id]?.consentMode ?? []));
+  granted.add('security_storage');
+  return Object.fromEntries(CONSENT_MODE_TYPES.map((type) => [type, granted.has(type) ? 'granted' : 'denied']));
+}
+
+/**
+ * The `gtag('consent', 'default', …)` snippet stating the server's view of this visitor,
+ * placed before the page's first Google tag so that it runs before any.
+ */
+export function consentModeDefault(policy: Policy, state: ConsentState, nonce: string | undefined): string {
+  const attribute = nonce ? ` nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, '')}"` : '';
+  const consent = JSON.stringify(consentModeState(policy, state));
+  return `<script${attribute}>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default',${consent});</script>`;
+}
+
+/** What the banner's script needs to send `gtag('consent', 'update', …)`: category → types. */
+export function consentModeMap(policy: Policy): Record<string, readonly string[]> {
+  return Object.fromEntries(Object.entries(policy.categories).map(([id, category]) => [id, category.consentMode]));
+}
