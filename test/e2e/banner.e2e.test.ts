@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { consentGuard } from '@consent-guard/express';
+import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as koaGuard } from '@consent-guard/koa';
 import express from 'express';
+import Koa from 'koa';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './browser.js';
@@ -29,32 +31,49 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 const TRACKER_HOSTS = ['www.googletagmanager.com', 'www.google.com', 'track.hubspot.com', 'js.hs-scripts.com'];
 let trackerRequests: string[] = [];
 let trackers: Server;
-let app: Server;
-let origin = '';
+const apps: Server[] = [];
+/** The same site on Express and on Koa. */
+const origins = { express: '', koa: '' };
 let browser: Browser;
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler).listen(0, '127.0.0.1');
+  apps.push(server);
+  await new Promise((resolve) => server.once('listening', resolve));
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
+}
 
 beforeAll(async () => {
   trackers = createServer((req, res) => {
     res.setHeader('Set-Cookie', 'tracker_id=1; Path=/');
     res.end(req.url?.endsWith('.js') ? 'document.cookie = "__hstc=from-script; path=/";' : '');
   }).listen(80, '127.0.0.1');
+  await new Promise((resolve) => trackers.once('listening', resolve));
   const site = express();
-  site.use(consentGuard({ policy: POLICY, secret: 'e2e-secret' }));
+  site.use(expressGuard({ policy: POLICY, secret: 'e2e-secret' }));
   site.get('/', (_req, res) => {
     res.cookie('PHPSESSID', 'session-1', { httpOnly: true });
     res.cookie('__hstc', 'from-server');
     res.type('html').send(PAGE);
   });
-  app = site.listen(0, '127.0.0.1');
-  await Promise.all([new Promise((r) => trackers.once('listening', r)), new Promise((r) => app.once('listening', r))]);
-  origin = `http://localhost:${(app.address() as AddressInfo).port}`;
+  origins.express = await listen(site);
+  const koa = new Koa();
+  koa.use(koaGuard({ policy: POLICY, secret: 'e2e-secret' }));
+  koa.use((ctx) => {
+    if (ctx.path !== '/') return;
+    ctx.cookies.set('PHPSESSID', 'session-1');
+    ctx.cookies.set('__hstc', 'from-server', { httpOnly: false });
+    ctx.type = 'html';
+    ctx.body = PAGE;
+  });
+  origins.koa = await listen(koa.callback());
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([new Promise((r) => trackers.close(r)), new Promise((r) => app.close(r))]);
+  await Promise.all([trackers, ...apps].map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
 beforeEach(() => {
@@ -75,7 +94,13 @@ async function submit(page: Page, action: Promise<void>): Promise<void> {
 
 const cookieNames = async (context: BrowserContext) => (await context.cookies()).map((cookie) => cookie.name).sort();
 
-describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScriptEnabled) => {
+describe.each([
+  ['express', true],
+  ['express', false],
+  ['koa', true],
+  ['koa', false],
+] as const)('the banner in Chromium on %s (JavaScript %s)', (framework, javaScriptEnabled) => {
+  const origin = () => origins[framework];
   /** With JavaScript the choice applies in place; without, the form posts and the page comes back. */
   const choose = async (page: Page, action: Promise<void>) => {
     if (!javaScriptEnabled) return submit(page, action);
@@ -88,7 +113,7 @@ describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScri
     const context = await browser.newContext({ javaScriptEnabled });
     watch(context);
     const page = await context.newPage();
-    await page.goto(`${origin}/`);
+    await page.goto(`${origin()}/`);
     return { context, page };
   };
 
@@ -98,7 +123,7 @@ describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScri
     expect(await page.locator('#consent-guard-banner').isVisible()).toBe(true);
     expect(trackerRequests).toEqual([]);
     expect(await cookieNames(context)).toEqual(['PHPSESSID']);
-    await page.screenshot({ path: `${ARTIFACTS}banner-${javaScriptEnabled ? 'js' : 'nojs'}.png` });
+    await page.screenshot({ path: `${ARTIFACTS}banner-${framework}-${javaScriptEnabled ? 'js' : 'nojs'}.png` });
     await context.close();
   });
 
@@ -149,8 +174,9 @@ describe.each([true, false])('the banner in Chromium (JavaScript %s)', (javaScri
   });
 });
 
-describe('the declaration page in Chromium', () => {
+describe.each(['express', 'koa'] as const)('the declaration page in Chromium on %s', (framework) => {
   it('should withdraw consent and delete the deletable cookies from the jar', async () => {
+    const origin = origins[framework];
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/`);
@@ -159,7 +185,7 @@ describe('the declaration page in Chromium', () => {
     await page.reload({ waitUntil: 'networkidle' });
     expect(await cookieNames(context)).toContain('__hstc');
     await page.goto(`${origin}/cookie-policy`);
-    await page.screenshot({ path: `${ARTIFACTS}declaration.png`, fullPage: true });
+    await page.screenshot({ path: `${ARTIFACTS}declaration-${framework}.png`, fullPage: true });
     await submit(page, page.getByRole('button', { name: 'Withdraw my consent' }).click());
     const names = await cookieNames(context);
     expect(names).not.toContain('__hstc');
