@@ -7,7 +7,7 @@ import { consentModeDefault, usesConsentMode } from './declaration/consent-mode.
 import { messagesForRequest } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
-import type { HtmlRewriter } from './html/rewriter.js';
+import { mayHaveGoogleTag, type HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
 import type { Coding } from './node/recoder.js';
@@ -279,12 +279,6 @@ const MARKERS = [Buffer.from('data-consent-category'), Buffer.from('DATA-CONSENT
 
 function mayHaveMarkers(body: Buffer): boolean {
   return MARKERS.some((marker) => body.includes(marker));
-}
-
-const GOOGLE = [Buffer.from('googletagmanager.com'), Buffer.from('gtag('), Buffer.from('dataLayer')];
-
-function mayHaveGoogleTag(body: Buffer): boolean {
-  return GOOGLE.some((marker) => body.includes(marker));
 }
 
 function cookieName(setCookie: string): string {

@@ -132,7 +132,7 @@ function activate(tag: StartTag): Buffer | undefined {
 }
 
 /** A script the browser will not run: `type="text/plain"`, the contract's inert form. */
-function isInert(tag: StartTag): boolean {
+export function isInert(tag: StartTag): boolean {
   const type = tag.get('type');
   return type !== undefined && tag.value(type).trim().toLowerCase() === 'text/plain';
 }

@@ -246,6 +246,15 @@ describe('the Consent Mode default', () => {
     );
   });
 
+  it('should find an inline Google tag however the page is split', () => {
+    const html = '<head><script>gtag("js", new Date())</script></head>';
+    const whole = out(html, { beforeGoogleTag: SNIPPET, granted: ['performance'] });
+    expect(whole.startsWith(`<head>${SNIPPET}<script>`)).toBe(true);
+    for (let cut = 1; cut < html.length; cut++) {
+      expect(rewrite(html, { beforeGoogleTag: SNIPPET, granted: ['performance'], cuts: [cut] }).output.toString()).toBe(whole);
+    }
+  });
+
   it('should leave pages without a Google tag alone', () => {
     const html = '<head><script>console.log(1)</script><script src="/app.js"></script></head>';
     expect(page(html)).toBe(html);

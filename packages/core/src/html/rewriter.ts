@@ -1,4 +1,4 @@
-import { decideInlineScript, decideStartTag, HOLD_SCRIPT, type MarkupContext } from './elements.js';
+import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
 import { urlLocation } from './trackers.js';
 import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
@@ -110,7 +110,7 @@ export class HtmlRewriter implements TokenSink {
     let before: Buffer | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
-      if (src ? isGoogleTagUrl(tag.value(src)) : decision === undefined && !isInertScript(tag)) {
+      if (src ? isGoogleTagUrl(tag.value(src)) : decision === undefined && !isInert(tag)) {
         if (src) before = this.#takeBeforeGoogleTag();
         else decision = HOLD_SCRIPT; // its text tells whether it is a Google tag
       }
@@ -194,19 +194,14 @@ export class HtmlRewriter implements TokenSink {
     if (script.length >= MAX_INLINE_SCRIPT_BYTES) this.#judgeScript();
   }
 
+  /** Emits the held script: its start tag (replaced, if judged so), after the Consent Mode default if it is a Google tag, and its text so far. */
   #judgeScript(): void {
     const script = this.#script!;
-    const text = script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text);
-    this.#releaseScript(this.#passthrough ? undefined : decideInlineScript(this.#context, script.tag, text.subarray(0, MAX_INLINE_SCRIPT_BYTES)));
-  }
-
-  /** Emits the held script: its start tag (replaced, if judged so) and its text so far. */
-  #releaseScript(replacement: Buffer | undefined): void {
-    const script = this.#script!;
     this.#script = undefined;
-    if (this.#beforeGoogleTag && script.text.some((piece) => GOOGLE_INLINE.some((marker) => piece.includes(marker)))) {
-      this.#out.push(this.#takeBeforeGoogleTag()!);
-    }
+    // Judged on the whole held text: a marker may straddle two chunks.
+    const text = (script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text)).subarray(0, MAX_INLINE_SCRIPT_BYTES);
+    const replacement = this.#passthrough ? undefined : decideInlineScript(this.#context, script.tag, text);
+    if (this.#beforeGoogleTag && mayHaveGoogleTag(text)) this.#out.push(this.#takeBeforeGoogleTag()!);
     this.#out.push(replacement ?? script.tag.bytes, ...script.text);
   }
 
@@ -225,16 +220,15 @@ export class HtmlRewriter implements TokenSink {
   }
 }
 
-/** Inline scripts that load or configure a Google tag (gtag.js, Tag Manager). */
-const GOOGLE_INLINE = [Buffer.from('gtag('), Buffer.from('dataLayer')];
+/** What shows a Google tag (gtag.js, Tag Manager) in a script's text, or anywhere in a page. */
+const GOOGLE_TAG_HINTS = [Buffer.from('gtag('), Buffer.from('dataLayer'), Buffer.from('googletagmanager.com')];
+
+export function mayHaveGoogleTag(bytes: Buffer): boolean {
+  return GOOGLE_TAG_HINTS.some((hint) => bytes.includes(hint));
+}
 
 function isGoogleTagUrl(value: string): boolean {
   return urlLocation(value)?.host === 'www.googletagmanager.com';
-}
-
-function isInertScript(tag: StartTag): boolean {
-  const type = tag.get('type');
-  return type !== undefined && tag.value(type).trim().toLowerCase() === 'text/plain';
 }
 
 function mayDecide(info: TagInfo): boolean {
