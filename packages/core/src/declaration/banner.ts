@@ -1,4 +1,5 @@
 import type { ConsentState } from '../consent-state.js';
+import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from '../html/escape.js';
 import type { Policy } from '../policy/schema.js';
 import { CLIENT_SCRIPT } from './client.js';
@@ -45,10 +46,6 @@ const STYLE = [
  */
 export function bannerHtml(input: BannerInput): string {
   const { policy, messages: t, endpoint, returnTo } = input;
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  const back = returnTo ? hidden('return_to', returnTo) : '';
-  const button = (action: string, text: string) =>
-    `<form method="post" action="${escapeHtml(endpoint)}">${hidden('action', action)}${back}<button type="submit">${escapeHtml(text)}</button></form>`;
   const boxes = Object.entries(policy.categories)
     .map(([id, category]) => {
       const state = category.required ? ' checked disabled' : '';
@@ -65,9 +62,9 @@ export function bannerHtml(input: BannerInput): string {
     `<style${nonce}>${STYLE}</style>`,
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
     `<p>${escapeHtml(t.bannerText)}${link}</p>`,
-    button('accept-all', t.acceptAll),
-    button('reject-all', t.rejectAll),
-    `<details><summary>${escapeHtml(t.choose)}</summary><form method="post" action="${escapeHtml(endpoint)}">${hidden('action', 'save')}${back}<fieldset><legend>${escapeHtml(t.choose)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button></form></details>`,
+    actionButton(endpoint, 'accept-all', returnTo, t.acceptAll),
+    actionButton(endpoint, 'reject-all', returnTo, t.rejectAll),
+    `<details><summary>${escapeHtml(t.choose)}</summary>${consentForm(endpoint, [['action', 'save'], ...returnField(returnTo)], `<fieldset><legend>${escapeHtml(t.choose)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button>`)}</details>`,
     `<script${nonce}>${CLIENT_SCRIPT}</script>`,
     '</div>',
   ].join('');

@@ -1,4 +1,5 @@
 import type { ConsentState } from '../consent-state.js';
+import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from '../html/escape.js';
 import { loadPolicy } from '../policy/load.js';
 import type { CookieDeclaration, Policy, PolicyInput, TrackerDeclaration } from '../policy/schema.js';
@@ -112,9 +113,6 @@ export function choiceForm(input: ChoiceFormInput): string {
   const gpcDenied = Object.entries(policy.categories).filter(([id, category]) => category.gpc && !state.granted.includes(id));
   const gpc = input.gpc && !state.decided && gpcDenied.length > 0 ? `<p>${escapeHtml(fill(t.gpcNotice, { categories: gpcDenied.map(([, c]) => c.label).join(', ') }))}</p>` : '';
   if (endpoint === false) return `<section class="consent-guard-choice"><h2>${escapeHtml(t.yourChoice)}</h2><p>${escapeHtml(status)}</p>${gpc}</section>`;
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
-  const button = (action: string, text: string) =>
-    `<form method="post" action="${escapeHtml(endpoint)}">${hidden('action', action)}${hidden('return_to', returnTo)}<button type="submit">${escapeHtml(text)}</button></form>`;
   const boxes = Object.entries(policy.categories)
     .map(([id, category]) => {
       const checked = state.granted.includes(id) ? ' checked' : '';
@@ -124,10 +122,10 @@ export function choiceForm(input: ChoiceFormInput): string {
     .join('<br>');
   return [
     `<section class="consent-guard-choice"><h2>${escapeHtml(t.yourChoice)}</h2><p>${escapeHtml(status)}</p>${gpc}`,
-    `<form method="post" action="${escapeHtml(endpoint)}">${hidden('action', 'save')}${hidden('return_to', returnTo)}<fieldset><legend>${escapeHtml(t.yourChoice)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button></form>`,
-    button('accept-all', t.acceptAll),
-    button('reject-all', t.rejectAll),
-    state.decided ? button('withdraw', t.withdraw) : '',
+    consentForm(endpoint, [['action', 'save'], ...returnField(returnTo)], `<fieldset><legend>${escapeHtml(t.yourChoice)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button>`),
+    actionButton(endpoint, 'accept-all', returnTo, t.acceptAll),
+    actionButton(endpoint, 'reject-all', returnTo, t.rejectAll),
+    state.decided ? actionButton(endpoint, 'withdraw', returnTo, t.withdraw) : '',
     '</section>',
   ].join('\n');
 }

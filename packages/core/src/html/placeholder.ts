@@ -1,5 +1,6 @@
 import type { ConsentState } from '../consent-state.js';
 import type { Policy } from '../policy/schema.js';
+import { consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from './escape.js';
 
 export interface PlaceholderInput {
@@ -19,12 +20,12 @@ export interface PlaceholderInput {
 export function placeholderDocument(input: PlaceholderInput, categoryId: string, what: string): string {
   const { policy, state, endpoint, returnTo } = input;
   const label = policy.categories[categoryId]?.label ?? categoryId;
-  const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   const granted = [...new Set([...state.granted, categoryId])].filter((id) => id in policy.categories);
+  const fields: [string, string][] = [['action', 'save'], ...granted.map((id): [string, string] => ['categories', id]), ...returnField(returnTo)];
   const form =
     endpoint === false || !(categoryId in policy.categories)
       ? ''
-      : `<form method="post" action="${escapeHtml(endpoint)}" target="_top">${hidden('action', 'save')}${granted.map((id) => hidden('categories', id)).join('')}${returnTo ? hidden('return_to', returnTo) : ''}<button type="submit">Allow ${escapeHtml(label)}</button></form>`;
+      : consentForm(endpoint, fields, `<button type="submit">Allow ${escapeHtml(label)}</button>`, '_top');
   return (
     '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
     '<style>html{color-scheme:light dark}body{margin:0;display:grid;place-items:center;min-height:100vh;font:15px/1.4 system-ui,sans-serif;text-align:center;padding:1em;box-sizing:border-box}' +
