@@ -67,6 +67,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     options: resolved,
     report,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
+    // Nothing stored, no signal, opt-in: only the required categories.
+    sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, decode, request);

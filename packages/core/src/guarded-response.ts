@@ -27,6 +27,8 @@ export interface GuardContext {
   readonly report: Reporter;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
+  /** With `cache: 'shared'`, the state every page is rewritten for: nothing optional granted. */
+  readonly sharedPageState: ConsentState | undefined;
 }
 
 /** What the adapter knows about the connection and the app's page settings. */
@@ -72,7 +74,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     hookResponseHeaders(res, this);
     hookResponseBody(res, this);
     dropRangeForPages(req);
-    this.#etagTranslated = translateIfNoneMatch(req, stateKey(consent.state));
+    this.#etagTranslated = translateIfNoneMatch(req, stateKey(this.#pageState));
   }
 
   /** This response, if the guard that owns `context` already hooked it (mounted twice). */
@@ -83,6 +85,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   get state(): ConsentState {
     return this.consent.state;
+  }
+
+  /** The state the HTML is rewritten for: the visitor's, or with a shared cache everyone's. */
+  get #pageState(): ConsentState {
+    return this.#context.sharedPageState ?? this.consent.state;
   }
 
   /** This response is the guard's own page about consent: no banner on it. */
@@ -128,12 +135,24 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
         if (all.length > 0) res.setHeader('Set-Cookie', all);
         else res.removeHeader('Set-Cookie');
       }
-      // The head and body depend on the visitor's cookies (and GPC signal): a shared cache
-      // must key on them (RFC 9110 section 12.5.5). Most responses have no Vary yet.
-      if (res.hasHeader('vary')) vary(res, this.#context.vary);
-      else res.setHeader('Vary', this.#context.vary);
+      this.#markVary(res, values.length > 0 || purges.length > 0);
     }
     this.#planBodyAtHead(res);
+  }
+
+  /**
+   * What a shared cache must key this response on (RFC 9110 section 12.5.5): the visitor's
+   * cookies and GPC signal when the head or body depends on them (with `cache: 'shared'`
+   * only the Set-Cookie headers can), and the language of an inserted banner.
+   */
+  #markVary(res: ServerResponse, judgedCookies: boolean): void {
+    const dependsOnConsent = this.#context.sharedPageState === undefined || judgedCookies;
+    const fields = dependsOnConsent ? this.#context.vary : '';
+    const all = this.#wantsBanner(res) ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
+    if (!all) return;
+    // Most responses have no Vary yet.
+    if (res.hasHeader('vary')) vary(res, all);
+    else res.setHeader('Vary', all);
   }
 
   get bodyTransform(): BodyTransform | undefined {
@@ -155,7 +174,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    if (this.state.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk) && !(usesConsentMode(this.#context.compiled.policy) && mayHaveGoogleTag(chunk))) {
+    if (this.#pageState.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk) && !(usesConsentMode(this.#context.compiled.policy) && mayHaveGoogleTag(chunk))) {
       // Everything is granted: only author-marked tags (or a Google tag's consent default) could change, and there are none.
       this.#bodyDone = true;
       return chunk;
@@ -200,7 +219,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   #tagEtag(res: ServerResponse): void {
     const etag = res.getHeader('etag');
-    if (typeof etag === 'string') res.setHeader('ETag', consentEtag(etag, stateKey(this.state)));
+    if (typeof etag === 'string') res.setHeader('ETag', consentEtag(etag, stateKey(this.#pageState)));
   }
 
   #pageRewriter(res: ServerResponse): HtmlRewriter {
@@ -209,22 +228,26 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return createPageRewriter({
       compiled,
       trackers,
-      state: this.state,
+      state: this.#pageState,
       enforce: options.mode === 'enforce',
       endpoint: options.endpoint,
+      shared: this.#context.sharedPageState !== undefined,
       returnTo,
       report: (event) => {
         if (report.active) report(contextual(this.reportContext, event));
       },
       afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
-      beforeGoogleTag: options.mode === 'enforce' && usesConsentMode(compiled.policy) ? consentModeDefault(compiled.policy, this.state, this.#cspNonce?.()) : undefined,
+      beforeGoogleTag: options.mode === 'enforce' && usesConsentMode(compiled.policy) ? consentModeDefault(compiled.policy, this.#pageState, this.#cspNonce?.()) : undefined,
     });
   }
 
-  /** The banner goes into HTML pages (not XHTML: nothing may follow its `</body>`) while the visitor has not decided. */
+  /**
+   * The banner goes into HTML pages (not XHTML: nothing may follow its `</body>`) while the
+   * visitor has not decided; with a shared cache into every page, for its script to hide.
+   */
   #wantsBanner(res: ServerResponse): boolean {
     const { options } = this.#context;
-    if (!options.banner || options.mode !== 'enforce' || options.endpoint === false || this.#bannerSuppressed || this.state.decided) return false;
+    if (!options.banner || options.mode !== 'enforce' || options.endpoint === false || this.#bannerSuppressed || this.#pageState.decided) return false;
     return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
   }
 
@@ -233,7 +256,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const { locale, messages } = messagesForRequest(this.#req.headers['accept-language'], options);
     return bannerHtml({
       policy: compiled.policy,
-      state: this.state,
+      state: this.#pageState,
+      shared: this.#context.sharedPageState !== undefined,
       messages,
       locale,
       endpoint: options.endpoint || '/consent',

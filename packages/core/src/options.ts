@@ -38,7 +38,16 @@ export interface ConsentOptions {
   readonly locale?: string;
   /** Visitor-facing texts to override or add, per locale (English and Norwegian, "nb", are built in). */
   readonly messages?: MessageOverrides;
+  /**
+   * `vary`: each page is rewritten for the visitor's choice and marked `Vary: Cookie`.
+   * `shared`: every page neutralizes every optional category and carries the banner, and
+   * the banner's script applies the visitor's choice in the browser, so a CDN can cache one
+   * copy of each page. Set-Cookie is enforced per request in both. @default "vary"
+   */
+  readonly cache?: CacheMode;
 }
+
+export type CacheMode = 'vary' | 'shared';
 
 export interface ResolvedOptions {
   readonly secrets: readonly string[];
@@ -50,9 +59,10 @@ export interface ResolvedOptions {
   readonly regime: ((req: RequestLike) => Regime) | undefined;
   readonly locale: string;
   readonly messages: MessageOverrides;
+  readonly cache: CacheMode;
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -69,9 +79,10 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {} } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary' } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
+  if (cache !== 'vary' && cache !== 'shared') throw new TypeError(`option cache must be "vary" or "shared", not ${JSON.stringify(cache)}`);
   if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
   if (onReport !== undefined && typeof onReport !== 'function') throw new TypeError('option onReport must be a function');
   if (regime !== undefined && typeof regime !== 'function') throw new TypeError('option regime must be a function (req) => "opt-in" | "opt-out"');
@@ -90,6 +101,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     regime: regime as ResolvedOptions['regime'],
     locale: locale.toLowerCase(),
     messages: Object.fromEntries(Object.entries(messages as MessageOverrides).map(([key, texts]) => [key.toLowerCase(), texts])),
+    cache,
   };
 }
 

@@ -9,6 +9,8 @@ import type { Messages } from './messages.js';
 export interface BannerInput {
   readonly policy: Policy;
   readonly state: ConsentState;
+  /** `cache: 'shared'`: the page is everyone's, so the script asks for the visitor's choice and applies it. */
+  readonly shared: boolean;
   readonly messages: Messages;
   readonly locale: string;
   readonly endpoint: string;
@@ -57,8 +59,9 @@ export function bannerHtml(input: BannerInput): string {
   const nonce = input.nonce ? ` nonce="${escapeHtml(input.nonce)}"` : '';
   // For the script's gtag('consent', 'update', …) after a choice made in place.
   const consentMode = usesConsentMode(policy) ? ` data-consent-mode="${escapeHtml(JSON.stringify(consentModeMap(policy)))}"` : '';
+  const shared = input.shared ? ' data-consent-shared' : '';
   const markup = [
-    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}"${consentMode}>`,
+    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}"${consentMode}${shared}>`,
     `<style${nonce}>${STYLE}</style>`,
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
     `<p>${escapeHtml(t.bannerText)}${link}</p>`,

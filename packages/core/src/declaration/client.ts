@@ -6,6 +6,11 @@
  * the page meant them to), loading attributes get their names back, placeholders go, and
  * Google Consent Mode hears of the change.
  *
+ * With `cache: 'shared'` the page is the same for everyone, so the script first asks the
+ * endpoint for this visitor's state (the consent cookie is HttpOnly): it hides the banner
+ * meanwhile, shows it again for an undecided visitor (or when the request fails), and
+ * activates what the visitor granted.
+ *
  * Written as plain ES2017 for browsers; `form.getAttribute('action')` because the forms
  * have an input named "action", which shadows `form.action`.
  */
@@ -13,6 +18,7 @@ export const CLIENT_SCRIPT = `(function () {
   var banner = document.getElementById('consent-guard-banner');
   if (!banner || !window.fetch) return;
   var LIVE = { 'data-consent-src': 'src', 'data-consent-srcset': 'srcset', 'data-consent-href': 'href', 'data-consent-data': 'data', 'data-consent-imagesrcset': 'imagesrcset' };
+  if (banner.hasAttribute('data-consent-shared')) applyStoredChoice(banner.querySelector('form').getAttribute('action'));
   banner.addEventListener('submit', function (event) {
     var form = event.target;
     event.preventDefault();
@@ -32,6 +38,20 @@ export const CLIENT_SCRIPT = `(function () {
       form.submit();
     });
   });
+  function applyStoredChoice(endpoint) {
+    banner.style.display = 'none';
+    fetch(endpoint, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (state) {
+      if (state.decided) banner.remove();
+      else banner.style.display = '';
+      activate(state.granted);
+      updateConsentMode(state.granted);
+    }).catch(function () {
+      banner.style.display = '';
+    });
+  }
   function activate(granted) {
     var elements = document.querySelectorAll('[data-consent-category], [data-consent-placeholder]');
     for (var i = 0; i < elements.length; i++) {

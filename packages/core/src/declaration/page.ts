@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GuardContext, GuardedResponse } from '../guarded-response.js';
 import type { EndpointResponse } from '../endpoint/handle.js';
+import { safeReturnPath } from '../endpoint/checks.js';
 import { escapeHtml } from '../html/escape.js';
 import { messagesForRequest } from './messages.js';
 import { choiceForm, renderDeclaration } from './render.js';
@@ -23,7 +24,7 @@ export function declarationPage(context: GuardContext, guarded: GuardedResponse,
     state: guarded.state,
     messages,
     endpoint: options.endpoint,
-    returnTo: path,
+    returnTo: requestedReturn(req.url) ?? path,
     gpc: String(req.headers['sec-gpc'] ?? '').trim() === '1',
   });
   const body = `<!doctype html>\n<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(messages.title)}</title><style>${STYLE}</style></head>\n<body><main>\n${choice}\n${declaration}\n</main></body></html>\n`;
@@ -32,4 +33,12 @@ export function declarationPage(context: GuardContext, guarded: GuardedResponse,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Language': locale },
     body,
   };
+}
+
+/** `?return_to=/page`: a link from a page (a placeholder's, say) asks to come back there after the choice. */
+function requestedReturn(url = ''): string | undefined {
+  const query = url.indexOf('?');
+  if (query === -1) return undefined;
+  const returnTo = new URLSearchParams(url.slice(query + 1)).get('return_to');
+  return returnTo ? safeReturnPath(returnTo) : undefined;
 }

@@ -13,6 +13,8 @@ export interface PageOptions {
   readonly endpoint: string | false;
   /** This page's path, for the placeholders' forms to come back to. */
   readonly returnTo: string | undefined;
+  /** `cache: 'shared'`: the page is everyone's, so placeholders cannot know what else the visitor granted. */
+  readonly shared?: boolean | undefined;
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
   /** Markup to insert after the page's `</body>` (the banner), if any. */
   readonly afterBody?: string | undefined;
@@ -42,7 +44,7 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       const key = `${categoryId}\0${what}`;
       let document = placeholders.get(key);
       if (document === undefined) {
-        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo }, categoryId, what);
+        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true }, categoryId, what);
         placeholders.set(key, document);
       }
       return document;

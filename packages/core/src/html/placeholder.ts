@@ -10,6 +10,8 @@ export interface PlaceholderInput {
   readonly endpoint: string | false;
   /** Where the visitor should land after consenting: this page's path. */
   readonly returnTo: string | undefined;
+  /** The page is cached for everyone (`cache: 'shared'`): link to the visitor's own choice page instead of granting blind. */
+  readonly shared: boolean;
 }
 
 /**
@@ -25,11 +27,19 @@ export function placeholderDocument(input: PlaceholderInput, categoryId: string,
   const form =
     endpoint === false || !(categoryId in policy.categories)
       ? ''
-      : consentForm(endpoint, fields, `<button type="submit">Allow ${escapeHtml(label)}</button>`, '_top');
+      : input.shared
+        ? // A form here would not know what else this visitor granted, and would take it back.
+          `<p><a href="${escapeHtml(choicePageLink(endpoint, returnTo))}" target="_top">Choose which cookies to allow</a></p>`
+        : consentForm(endpoint, fields, `<button type="submit">Allow ${escapeHtml(label)}</button>`, '_top');
   return (
     '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
     '<style>html{color-scheme:light dark}body{margin:0;display:grid;place-items:center;min-height:100vh;font:15px/1.4 system-ui,sans-serif;text-align:center;padding:1em;box-sizing:border-box}' +
     'button{font:inherit;padding:.5em 1em;margin-top:.5em;cursor:pointer}</style>' +
     `<div><p>This content from <strong>${escapeHtml(what)}</strong> needs your consent to <strong>${escapeHtml(label)}</strong> cookies.</p>${form}</div></html>`
   );
+}
+
+/** The endpoint's choice page (GET with Accept: text/html), coming back here after a choice. */
+function choicePageLink(endpoint: string, returnTo: string | undefined): string {
+  return returnTo ? `${endpoint}?return_to=${encodeURIComponent(returnTo)}` : endpoint;
 }
