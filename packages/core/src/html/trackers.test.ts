@@ -9,6 +9,7 @@ const trackers = compileTrackers(
     trackers: [
       { name: 'HubSpot', category: 'marketing', hosts: ['js.hs-scripts.com', '*.hubspot.com'], inline: ['_hsq.push'] },
       { name: 'Maps', category: 'maps', hosts: ['www.google.com/maps', 'maps.google.com'] },
+      { name: 'Dev', category: 'marketing', hosts: ['tracker.example:8080'] },
     ],
   }),
 );
@@ -23,6 +24,10 @@ describe('matching tracker URLs', () => {
     ['https:&#x2F;&#x2F;js.hs-scripts.com/123.js', 'HubSpot'],
     ['https://js.hs-scripts.com.', 'HubSpot'],
     ['https://js.hs-scripts.com:443/x', 'HubSpot'],
+    ['https://js.hs-scripts.com:8443/x', 'HubSpot'],
+    ['http://a.hubspot.com:3001/x', 'HubSpot'],
+    ['https://www.google.com:8443/maps/embed', 'Maps'],
+    ['http://tracker.example:8080/t.js', 'Dev'],
     ['https://user@js.hs-scripts.com/x', 'HubSpot'],
     ['\\\\js.hs-scripts.com/x', 'HubSpot'],
     ['https://js.hs-\nscripts.com/x', 'HubSpot'],
@@ -46,7 +51,8 @@ describe('matching tracker URLs', () => {
     'js.hs-scripts.com/123.js',
     'data:text/html,<script src=https://js.hs-scripts.com>',
     'javascript:load("//js.hs-scripts.com")',
-    'https://js.hs-scripts.com:8443/x',
+    'http://tracker.example/t.js',
+    'http://tracker.example:8081/t.js',
     '',
   ])('should not match %j', (value) => {
     expect(name(value)).toBeUndefined();

@@ -93,7 +93,11 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
 
   const matchUrl = (rawValue: string): TrackerDeclaration | undefined => {
     const location = urlLocation(rawValue);
-    return location && matchHost(location.host, location.path);
+    if (!location) return undefined;
+    // An entry with a port matches that port only; one without matches the host on any port.
+    const found = matchHost(location.host, location.path);
+    const port = location.host.lastIndexOf(':');
+    return found ?? (port === -1 ? undefined : matchHost(location.host.slice(0, port), location.path));
   };
 
   return {
