@@ -1,0 +1,2 @@
+export { demoPage } from './page.js';
+export { startTrackerStandIn, trackerOrigins } from './tracker-stand-in.js';
