@@ -1,0 +1,49 @@
+// The demo apps as the README starts them (`node examples/<framework>-demo/server.js`),
+// each with its tracker stand-in, on ports the system picks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export type DemoFramework = 'express' | 'koa';
+
+export interface Demo {
+  readonly origin: string;
+  stop(): Promise<void>;
+}
+
+const STARTED = /demo on (http:\/\/localhost:\d+)/;
+
+export function startDemo(framework: DemoFramework, env: Record<string, string> = {}): Promise<Demo> {
+  const script = fileURLToPath(new URL(`../../examples/${framework}-demo/server.js`, import.meta.url));
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`the ${framework} demo did not start within 20 s:\n${output}`)), 20_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(error);
+    };
+    child.once('exit', (code) => fail(new Error(`the ${framework} demo exited with ${code}:\n${output}`)));
+    child.stderr.on('data', (data: Buffer) => (output += data));
+    // Read stdout to the end: the demo logs every report, and a full pipe would stall it.
+    child.stdout.on('data', (data: Buffer) => {
+      if (output.length < 100_000) output += data;
+      const started = STARTED.exec(output);
+      if (!started) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ origin: started[1]!, stop: () => stop(child) });
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill();
+  });
+}
