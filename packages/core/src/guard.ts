@@ -9,6 +9,7 @@ import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, type ReportEvent, type Reporter } from './reports.js';
+import { assetResponse } from './declaration/assets.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -39,6 +40,11 @@ export interface Guard {
   protect(req: IncomingMessage, res: ServerResponse, connection: Connection): GuardedResponse;
   /** Answers a request to the consent endpoint (the adapter has matched the path). */
   handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
+  /**
+   * Answers GET `{endpoint}/banner.js` and the guard's other files (linked from pages under
+   * a CSP without a nonce); undefined when `req` asks for none of them.
+   */
+  handleAsset(req: IncomingMessage, path: string): EndpointResponse | undefined;
   /** Answers GET {declaration} (the adapter has matched the path and method). */
   handleDeclaration(guarded: GuardedResponse, req: IncomingMessage): EndpointResponse;
   /**
@@ -89,6 +95,13 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
         return Promise.resolve(declarationPage(context, guarded, input.req, resolved.endpoint || '/'));
       }
       return handleConsentRequest(context, guarded, input);
+    },
+    handleAsset(req, path) {
+      const { endpoint } = resolved;
+      if (endpoint === false || !path.startsWith(`${endpoint}/`) || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
+      const asset = assetResponse(path.slice(endpoint.length + 1));
+      if (asset && req.headers['if-none-match'] === asset.headers.ETag) return { ...asset, status: 304, body: '' };
+      return asset;
     },
     handleDeclaration(guarded, req) {
       guarded.suppressBanner();

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
+import type { Embedding } from './declaration/assets.js';
 import { bannerHtml } from './declaration/banner.js';
 import { consentModeDefault, usesConsentMode } from './declaration/consent-mode.js';
 import { messagesForRequest } from './declaration/messages.js';
@@ -62,12 +63,14 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #bodyDone = false;
   /** The request's If-None-Match carried this state's ETag, translated for the app. */
   #etagTranslated: boolean;
+  readonly #res: ServerResponse;
   readonly #cspNonce: (() => string | undefined) | undefined;
   #bannerSuppressed = false;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
     this.#req = req;
+    this.#res = res;
     this.consent = consent;
     this.secure = connection.secure;
     this.#cspNonce = connection.cspNonce;
@@ -101,6 +104,14 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   applyChoice(state: ConsentState, purgeUndeclared: boolean): void {
     this.consent.state = state;
     this.#purgeUndeclared = purgeUndeclared;
+  }
+
+  /** How the guard's own styles and scripts get past this response's CSP, as it stands now. */
+  get embedding(): Embedding {
+    const nonce = this.#cspNonce?.();
+    const { endpoint } = this.#context.options;
+    const linked = !nonce && endpoint !== false && this.#res.hasHeader('content-security-policy');
+    return { nonce, filesAt: linked ? endpoint : undefined };
   }
 
   get reportContext(): ReportContext {
@@ -256,14 +267,13 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const { locale, messages } = messagesForRequest(this.#req.headers['accept-language'], options);
     return bannerHtml({
       policy: compiled.policy,
-      state: this.#pageState,
       shared: this.#context.sharedPageState !== undefined,
       messages,
       locale,
       endpoint: options.endpoint || '/consent',
       declaration: options.declaration,
       returnTo,
-      nonce: this.#cspNonce?.(),
+      embedding: this.embedding,
     });
   }
 

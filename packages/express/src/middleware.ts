@@ -22,7 +22,9 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
       send(res, guard.handleDeclaration(guarded, req));
       return;
     }
-    next();
+    const asset = guard.handleAsset(req, req.path);
+    if (asset) send(res, asset);
+    else next();
   };
 
   async function answerEndpoint(req: Request, res: Response, guarded: GuardedResponse) {

@@ -18,6 +18,8 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
       send(ctx, guard.handleDeclaration(guarded, ctx.req));
       return;
     }
+    const asset = guard.handleAsset(ctx.req, ctx.path);
+    if (asset) return send(ctx, asset);
     if (endpoint === false || ctx.path !== endpoint) return next();
     const answer = await guard.handleEndpoint(guarded, {
       req: ctx.req,

@@ -3,13 +3,9 @@ import type { GuardContext, GuardedResponse } from '../guarded-response.js';
 import type { EndpointResponse } from '../endpoint/handle.js';
 import { safeReturnPath } from '../endpoint/checks.js';
 import { escapeHtml } from '../html/escape.js';
+import { styleTag } from './assets.js';
 import { messagesForRequest } from './messages.js';
 import { choiceForm, renderDeclaration } from './render.js';
-
-const STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;margin:0;color-scheme:light dark}main{max-width:60rem;margin:auto;padding:1rem}' +
-  'table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #8888;padding:.35rem .5rem;text-align:left;vertical-align:top}' +
-  'form{display:inline-block;margin:.25rem .5rem .25rem 0}fieldset{margin:.5rem 0}button{font:inherit;padding:.4rem .9rem;cursor:pointer}';
 
 /**
  * GET {declaration}: the cookie declaration as a page, in the visitor's language when the
@@ -27,7 +23,7 @@ export function declarationPage(context: GuardContext, guarded: GuardedResponse,
     returnTo: requestedReturn(req.url) ?? path,
     gpc: String(req.headers['sec-gpc'] ?? '').trim() === '1',
   });
-  const body = `<!doctype html>\n<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(messages.title)}</title><style>${STYLE}</style></head>\n<body><main>\n${choice}\n${declaration}\n</main></body></html>\n`;
+  const body = `<!doctype html>\n<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(messages.title)}</title>${styleTag(guarded.embedding, 'declaration.css')}</head>\n<body><main>\n${choice}\n${declaration}\n</main></body></html>\n`;
   return {
     status: 200,
     headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Language': locale },
