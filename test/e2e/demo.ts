@@ -1,5 +1,5 @@
 // The demo apps as the README starts them (`node examples/<framework>-demo/server.js`),
-// each with its tracker stand-in, on ports the system picks.
+// each with its tracker stand-in, and other sites run the same way, on ports the system picks.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -10,23 +10,28 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-const STARTED = /demo on (http:\/\/localhost:\d+)/;
+const STARTED = / on (http:\/\/localhost:\d+)/;
 
 export function startDemo(framework: DemoFramework, env: Record<string, string> = {}): Promise<Demo> {
-  const script = fileURLToPath(new URL(`../../examples/${framework}-demo/server.js`, import.meta.url));
+  return startSite(fileURLToPath(new URL(`../../examples/${framework}-demo/server.js`, import.meta.url)), env);
+}
+
+/** Runs `script`, a server that logs "… on http://localhost:<port>" once it listens. */
+export function startSite(script: string, env: Record<string, string> = {}): Promise<Demo> {
+  const name = script.split('/').slice(-2).join('/');
   const child = spawn(process.execPath, [script], {
     env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the ${framework} demo did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`${name} did not start within 20 s:\n${output}`)), 20_000);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill();
       reject(error);
     };
-    child.once('exit', (code) => fail(new Error(`the ${framework} demo exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${output}`)));
     child.stderr.on('data', (data: Buffer) => (output += data));
     // Read stdout to the end: the demo logs every report, and a full pipe would stall it.
     child.stdout.on('data', (data: Buffer) => {

@@ -1,6 +1,8 @@
 export { loadPolicy } from './policy/load.js';
+export { lintPolicy, type LintResult } from './policy/lint.js';
+export { inspectPolicy, type PolicyInspector } from './policy/inspect.js';
 export { createGuard, type Guard, type HtmlStreamRewriter, type RequestConsent } from './guard.js';
-export { PolicyError, type PolicyProblem } from './errors.js';
+export { PolicyError, formatProblem, type PolicyProblem } from './errors.js';
 export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
 export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
 export type { ConsentOptions, RequestLike } from './options.js';

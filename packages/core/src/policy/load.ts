@@ -6,7 +6,7 @@ import { PolicyError, type PolicyProblem } from '../errors.js';
 import { closest } from '../suggest.js';
 import { knownKeys, policySchema, type Policy, type PolicyInput } from './schema.js';
 
-type Path = readonly PropertyKey[];
+export type Path = readonly PropertyKey[];
 
 interface Source {
   file: string;
@@ -31,6 +31,25 @@ export function loadPolicy(input: string | PolicyInput): Policy {
 }
 
 function fromFile(path: string): Policy {
+  const { data, source } = readSource(path);
+  return validate(data, source);
+}
+
+/** A policy with a way to point into its source, for tools that report on it (lint). */
+export interface LocatedPolicy {
+  readonly policy: Policy;
+  /** Where `path` is in the file (or the object), as a problem to report there. */
+  problemAt(path: Path, message: string): PolicyProblem;
+}
+
+/** `loadPolicy`, keeping the file's positions. */
+export function loadLocatedPolicy(input: string | PolicyInput): LocatedPolicy {
+  const { data, source } = typeof input === 'string' ? readSource(input) : { data: input, source: { file: 'policy' } };
+  const policy = typeof input === 'string' ? validate(data, source) : loadPolicy(input);
+  return { policy, problemAt: (path, message) => problem(source, path, message) };
+}
+
+function readSource(path: string): { data: unknown; source: Source } {
   const file = basename(path);
   let text: string;
   try {
@@ -51,7 +70,7 @@ function fromFile(path: string): Policy {
       })),
     );
   }
-  return validate(document.toJS(), { file, document, lines });
+  return { data: document.toJS(), source: { file, document, lines } };
 }
 
 function validate(input: unknown, source: Source): Policy {

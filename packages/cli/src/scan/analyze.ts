@@ -1,0 +1,52 @@
+import type { Policy, PolicyInspector } from '@consent-guard/core';
+import { siteOf, type Observation, type ObservedCookie, type ObservedRequest } from './observe.js';
+
+/** Something that happened before the visitor granted its category: exit code 2. */
+export type Violation =
+  | { readonly kind: 'cookie-before-consent'; readonly name: string; readonly domain: string; readonly category: string; readonly page: string; readonly setBy: ObservedCookie['setBy'] }
+  | { readonly kind: 'request-before-consent'; readonly url: string; readonly tracker: string; readonly category: string; readonly page: string };
+
+export interface Findings {
+  readonly violations: Violation[];
+  /** Cookies the policy does not declare, with the phase they were first seen in. */
+  readonly undeclaredCookies: (ObservedCookie & { readonly phase: Phase })[];
+  /** Third-party hosts no tracker of the policy covers. */
+  readonly undeclaredHosts: (ObservedRequest & { readonly phase: Phase })[];
+}
+
+export type Phase = 'undecided' | 'accepted';
+
+/** Checks both phases of a scan against the policy. */
+export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, phases: Partial<Record<Phase, Observation>>): Findings {
+  const required = new Set(Object.entries(policy.categories).filter(([, category]) => category.required).map(([id]) => id));
+  const findings: Findings = { violations: [], undeclaredCookies: [], undeclaredHosts: [] };
+  const reportedCookies = new Set<string>();
+  const reportedHosts = new Set<string>();
+  for (const phase of ['undecided', 'accepted'] as const) {
+    const observation = phases[phase];
+    if (!observation) continue;
+    for (const cookie of observation.cookies) {
+      if (cookie.name === policy.consentCookie.name) continue;
+      const declaration = inspector.cookie(cookie.name);
+      if (!declaration) {
+        if (!reportedCookies.has(cookie.name)) findings.undeclaredCookies.push({ ...cookie, phase });
+        reportedCookies.add(cookie.name);
+      } else if (phase === 'undecided' && !required.has(declaration.category)) {
+        findings.violations.push({ kind: 'cookie-before-consent', name: cookie.name, domain: cookie.domain, category: declaration.category, page: cookie.page, setBy: cookie.setBy });
+      }
+    }
+    for (const request of observation.requests) {
+      const tracker = inspector.tracker(request.url);
+      const hostname = new URL(request.url).hostname;
+      if (tracker) {
+        if (phase === 'undecided' && !required.has(tracker.category)) {
+          findings.violations.push({ kind: 'request-before-consent', url: request.url, tracker: tracker.name, category: tracker.category, page: request.page });
+        }
+      } else if (siteOf(hostname) !== siteOf(site.hostname) && !reportedHosts.has(request.host)) {
+        reportedHosts.add(request.host);
+        findings.undeclaredHosts.push({ ...request, phase });
+      }
+    }
+  }
+  return findings;
+}

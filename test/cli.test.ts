@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { POLICY } from './helpers/apps.js';
+import { runCli } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'consent-guard-cli-'));
+function policyFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('consent-guard lint', () => {
+  it('should pass the demo policy', async () => {
+    const { code, stdout, stderr } = await runCli(['lint', POLICY]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
+    expect(stderr).toBe(`${POLICY}: no problems\n`);
+  });
+
+  it('should list every error at once, where it is, and exit 1', async () => {
+    const path = policyFile(
+      'broken.yaml',
+      `revision: "1"
+categories:
+  essential: { label: Essential, required: true }
+  marketing: { label: Marketing, gpc: yes }
+cookies:
+  - name: a
+    category: marketting
+  - name: a
+    category: essential
+    typ: session
+`,
+    );
+    const { code, stdout, stderr } = await runCli(['lint', path]);
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `${path}:4:39: categories.marketing.gpc: must be a boolean, not a string ("yes")`,
+      `${path}:7:15: cookies[0].category: unknown category "marketting"; did you mean "marketing"?`,
+      `${path}:8:11: cookies[1].name: "a" is already declared at cookies[0]`,
+      `${path}:10:5: cookies[1].typ: unknown key; did you mean "type"?`,
+    ]);
+    expect(stderr).toBe(`${path}: 4 errors, 0 warnings\n`);
+  });
+
+  it('should warn of likely mistakes in a valid policy, and exit 0', async () => {
+    const path = policyFile(
+      'odd.yaml',
+      `revision: "1"
+categories:
+  essential: { label: Essential, required: true }
+  functionality: { label: Functionality }
+  performance: { label: Statistics }
+  marketing: { label: Marketing }
+cookies:
+  - { name: sid, category: essential, domain: .example.com }
+  - { name: "_ga*", category: performance }
+  - { name: _ga_ads, category: marketing }
+  - { name: _GA_ADS, category: marketing }
+trackers:
+  - { name: Own analytics, category: performance, hosts: [stats.example.com] }
+  - { name: Ads, category: marketing, hosts: [ads.example.net, STATS.example.com] }
+`,
+    );
+    const { code, stdout, stderr } = await runCli(['lint', path]);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `${path}:4:18: categories.functionality: warning: no cookie or tracker is declared in "functionality": visitors would be asked about nothing`,
+      `${path}:9:13: cookies[1].name: warning: "_ga*" (performance) also matches "_ga_ads", declared in marketing at cookies[2]: the exact name wins; check which category it belongs to`,
+      `${path}:11:13: cookies[3].name: warning: "_GA_ADS" differs only in case from "_ga_ads" at cookies[2]: cookie names are case-sensitive, so these are two cookies`,
+      `${path}:13:59: trackers[0].hosts[0]: warning: "stats.example.com" is on the site's own domain example.com (cookies[0].domain): every tag loading from it is treated as Own analytics`,
+      `${path}:14:64: trackers[1].hosts[1]: warning: "STATS.example.com" is on the site's own domain example.com (cookies[0].domain): every tag loading from it is treated as Ads`,
+      `${path}:14:64: trackers[1].hosts[1]: warning: "STATS.example.com" is also a host of trackers[0] (Own analytics), which decides its category`,
+    ]);
+    expect(stderr).toBe(`${path}: 0 errors, 6 warnings\n`);
+  });
+
+  it('should say when the file cannot be read', async () => {
+    const { code, stdout } = await runCli(['lint', join(dir, 'missing.yaml')]);
+    expect(code).toBe(1);
+    expect(stdout).toBe(`${join(dir, 'missing.yaml')}: cannot read the policy: file not found\n`);
+  });
+});
+
+describe('consent-guard render', () => {
+  it('should print the declaration as Markdown by default, or HTML, in English or Norwegian', async () => {
+    const markdown = await runCli(['render', POLICY]);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toMatch(/^# /);
+    expect(markdown.stdout).toContain('| PHPSESSID |');
+    const html = await runCli(['render', POLICY, '--format', 'html', '--locale', 'nb']);
+    expect(html.stdout).toMatch(/^<section class="consent-guard-declaration" lang="nb">/);
+  });
+
+  it('should write to --out', async () => {
+    const out = join(dir, 'declaration.md');
+    const { code, stdout } = await runCli(['render', POLICY, '--out', out]);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
+    expect(readFileSync(out, 'utf8')).toContain('| PHPSESSID |');
+  });
+
+  it('should refuse what it cannot do, with exit 1 and no stack trace', async () => {
+    for (const args of [['render', POLICY, '--format', 'pdf'], ['render', POLICY, '--locale', 'de'], ['render'], ['render', POLICY, '--colour']]) {
+      const { code, stderr } = await runCli(args);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^consent-guard: /);
+      expect(stderr).not.toContain('    at ');
+    }
+    const invalid = await runCli(['render', policyFile('bad.yaml', 'revision: 1\n')]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('categories: is required');
+  });
+});
+
+describe('consent-guard', () => {
+  it('should explain itself', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: consent-guard <command>');
+    expect((await runCli([])).code).toBe(1);
+    const unknown = await runCli(['sacn', 'http://localhost/']);
+    expect(unknown).toMatchObject({ code: 1, stderr: 'consent-guard: unknown command "sacn"; the commands are lint, render and scan\n(consent-guard --help shows how to call it)\n' });
+  });
+});
