@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
+import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
 import type { MessageOverrides } from './declaration/messages.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
@@ -38,6 +39,16 @@ export interface ConsentOptions {
   readonly locale?: string;
   /** Visitor-facing texts to override or add, per locale (English and Norwegian, "nb", are built in). */
   readonly messages?: MessageOverrides;
+  /**
+   * The client-side consent managers the site already runs, whose cookie the guard reads
+   * and enforces when its own consent cookie has no valid choice: the first listed that
+   * has a decision wins; a malformed, incomplete or undecided cookie counts as absent and
+   * is reported (`consent-source-ignored`). The state's `source` is the `cmp`.
+   * @example [{ cmp: 'onetrust', map: { C0002: 'performance', C0003: 'functionality', C0004: 'marketing' } }]
+   * @default []
+   * @see README.md#consentsources
+   */
+  readonly consentSources?: readonly ConsentSourceOption[];
 }
 
 export interface ResolvedOptions {
@@ -50,9 +61,10 @@ export interface ResolvedOptions {
   readonly regime: ((req: RequestLike) => Regime) | undefined;
   readonly locale: string;
   readonly messages: MessageOverrides;
+  readonly consentSources: readonly SourceOption[];
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'consentSources'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -69,7 +81,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {} } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, consentSources } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
@@ -90,6 +102,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     regime: regime as ResolvedOptions['regime'],
     locale: locale.toLowerCase(),
     messages: Object.fromEntries(Object.entries(messages as MessageOverrides).map(([key, texts]) => [key.toLowerCase(), texts])),
+    consentSources: validateSources(consentSources),
   };
 }
 
