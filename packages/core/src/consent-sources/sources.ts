@@ -1,6 +1,7 @@
 import type { CompiledPolicy } from '../policy/compile.js';
 import { closest } from '../suggest.js';
 import type { CmpName, IgnoredReason, ManagerFormat } from './format.js';
+import { createCache } from './cache.js';
 import { FORMATS } from './formats.js';
 import { createThrottle } from './throttle.js';
 import type { SourceOption } from './validate.js';
@@ -40,7 +41,7 @@ interface CompiledSource {
   /** Policy category → the manager ids mapped to it. */
   readonly byCategory: ReadonlyMap<string, readonly string[]>;
   /** Decisions by raw value: visitors send the same cookie with every request. */
-  readonly cache: Map<string, Decision>;
+  readonly cache: ReturnType<typeof createCache<Decision>>;
 }
 
 interface Decision {
@@ -50,7 +51,7 @@ interface Decision {
 type Outcome = Decision | { readonly reason: IgnoredReason; readonly detail: string };
 
 // Only decisions are kept (a flood of garbage values cannot fill the cache), each at most
-// the size of a browser cookie (OneTrust: two): at most ~20 MB per source.
+// the size of a browser cookie (OneTrust: two): at most ~20 MB per source, typically <3 MB.
 const CACHE_SIZE = 5_000;
 const REPORT_INTERVAL = 60 * 60 * 1000;
 
@@ -68,7 +69,7 @@ export function compileSources(options: readonly SourceOption[], compiled: Compi
         if (cached) return { cmp: source.cmp, ...cached, fresh: false };
         const outcome = evaluate(source, raw);
         if ('granted' in outcome) {
-          remember(source.cache, raw, outcome);
+          source.cache.set(raw, outcome);
           return { cmp: source.cmp, ...outcome, fresh: true };
         }
         const count = throttle(`${source.cmp}=${source.cookie}:${outcome.reason}`, Date.now());
@@ -77,11 +78,6 @@ export function compileSources(options: readonly SourceOption[], compiled: Compi
       return undefined;
     },
   };
-}
-
-function remember(cache: Map<string, Decision>, raw: string, decision: Decision): void {
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(raw, decision);
 }
 
 function evaluate(source: CompiledSource, raw: string): Outcome {
@@ -110,7 +106,7 @@ function compileSource(option: SourceOption, index: number, compiled: CompiledPo
       if (!compiled.requiredIds.has(target)) byCategory.set(target, [...(byCategory.get(target) ?? []), id]);
     }
   }
-  return { cmp: option.cmp, cookie: option.cookie, format, ids: [...new Set(pairs.map(([id]) => id))], byCategory, cache: new Map() };
+  return { cmp: option.cmp, cookie: option.cookie, format, ids: [...new Set(pairs.map(([id]) => id))], byCategory, cache: createCache<Decision>(CACHE_SIZE) };
 }
 
 /** The manager's standard map onto the categories this policy has; by equal name where the ids are the site's own. */
