@@ -1,4 +1,4 @@
-import { incomplete, malformed, MAX_COOKIE_LENGTH, strictDecode, undecided, type ManagerFormat, type Reading } from './format.js';
+import { incomplete, malformed, MAX_COOKIE_LENGTH, strictDecode, undecided, singleCookie, type ManagerFormat, type Reading } from './format.js';
 
 /**
  * Cookiebot, cookie `CookieConsent`: URL-encoded
@@ -12,7 +12,7 @@ export const cookiebot: ManagerFormat = {
   cookie: 'CookieConsent',
   renamable: false,
   defaultMap: { preferences: 'functionality', statistics: 'performance', marketing: 'marketing' },
-  raw: (cookies, name) => cookies[name],
+  raw: singleCookie,
   read,
 };
 

@@ -1,4 +1,4 @@
-import { colonPairs, incomplete, malformed, MAX_COOKIE_LENGTH, undecided, type ManagerFormat, type Reading } from './format.js';
+import { colonPairs, incomplete, malformed, MAX_COOKIE_LENGTH, undecided, singleCookie, type ManagerFormat, type Reading } from './format.js';
 
 /**
  * CookieYes, cookie `cookieyes-consent`:
@@ -10,7 +10,7 @@ export const cookieyes: ManagerFormat = {
   cookie: 'cookieyes-consent',
   renamable: false,
   defaultMap: { functional: 'functionality', analytics: 'performance', performance: 'performance', advertisement: 'marketing' },
-  raw: (cookies, name) => cookies[name],
+  raw: singleCookie,
   read,
 };
 

@@ -58,8 +58,34 @@ export function strictDecode(value: string): string | undefined {
   }
 }
 
-/** A JSON object parsed from text, or undefined for anything else (arrays, primitives, bad JSON). */
-export function parseJsonObject(text: string): Readonly<Record<string, unknown>> | undefined {
+/** The manager's cookie, for the formats that keep the choice in one cookie. */
+export function singleCookie(cookies: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  return cookies[name];
+}
+
+/**
+ * A format whose one cookie, renamable by the site, holds a JSON object, URL-encoded or
+ * not (vanilla-cookieconsent v2 writes it raw), with ids that are the site's own (no
+ * default map). A duplicate key means what it means to the manager's own `JSON.parse`:
+ * the last one wins.
+ */
+export function jsonFormat(cookie: string, readObject: (object: Readonly<Record<string, unknown>>) => Reading): ManagerFormat {
+  return {
+    cookie,
+    renamable: true,
+    defaultMap: undefined,
+    raw: singleCookie,
+    read(raw) {
+      if (raw.length > MAX_COOKIE_LENGTH) return malformed(`longer than ${MAX_COOKIE_LENGTH} characters`);
+      const text = raw.startsWith('{') ? raw : strictDecode(raw);
+      if (text === undefined) return malformed('bad percent-encoding');
+      const object = parseJsonObject(text);
+      return object ? readObject(object) : malformed('not a JSON object');
+    },
+  };
+}
+
+function parseJsonObject(text: string): Readonly<Record<string, unknown>> | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);
@@ -68,7 +94,6 @@ export function parseJsonObject(text: string): Readonly<Record<string, unknown>>
     return undefined;
   }
 }
-
 /** An own property only: a `__proto__` or `constructor` key in hostile JSON is just data. */
 export function own(object: Readonly<Record<string, unknown>>, key: string): unknown {
   return Object.hasOwn(object, key) ? object[key] : undefined;

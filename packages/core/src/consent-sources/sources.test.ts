@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TEST_POLICY } from '../html/test-support.js';
 import { compilePolicy } from '../policy/compile.js';
 import { loadPolicy } from '../policy/load.js';
 import { compileSources, type IgnoredSource } from './sources.js';
 import { validateSources } from './validate.js';
 
-const compiled = compilePolicy(
-  loadPolicy({
-    revision: 'r1',
-    categories: {
-      essential: { label: 'Essential', required: true },
-      functionality: { label: 'Functionality' },
-      performance: { label: 'Performance' },
-      marketing: { label: 'Marketing' },
-    },
-  }),
-);
+// Categories essential (required), functionality, performance, marketing.
+const compiled = compilePolicy(loadPolicy(TEST_POLICY));
 const sources = (option: unknown) => compileSources(validateSources(option), compiled)!;
 const cookies = (values: Record<string, string>) => values;
 const OPTANON = (groups: string) => ({ OptanonConsent: `interactionCount=1&groups=${encodeURIComponent(groups)}` });

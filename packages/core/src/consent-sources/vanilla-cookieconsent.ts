@@ -1,4 +1,4 @@
-import { incomplete, malformed, MAX_COOKIE_LENGTH, own, parseJsonObject, stringList, strictDecode, undecided, type ManagerFormat, type Reading } from './format.js';
+import { incomplete, jsonFormat, malformed, own, stringList, undecided, type Reading } from './format.js';
 
 /**
  * orestbida/cookieconsent (`vanilla-cookieconsent`), cookie `cc_cookie` (renamable with
@@ -8,20 +8,9 @@ import { incomplete, malformed, MAX_COOKIE_LENGTH, own, parseJsonObject, stringL
  * only with `use_rfc_cookie`, with the accepted ids in `level` (v2.8+ also in `categories`).
  * The category names are the site's own, so the default map is by equal name.
  */
-export const vanillaCookieconsent: ManagerFormat = {
-  cookie: 'cc_cookie',
-  renamable: true,
-  defaultMap: undefined,
-  raw: (cookies, name) => cookies[name],
-  read,
-};
+export const vanillaCookieconsent = jsonFormat('cc_cookie', read);
 
-function read(raw: string): Reading {
-  if (raw.length > MAX_COOKIE_LENGTH) return malformed(`longer than ${MAX_COOKIE_LENGTH} characters`);
-  const text = raw.startsWith('{') ? raw : strictDecode(raw);
-  if (text === undefined) return malformed('bad percent-encoding');
-  const value = parseJsonObject(text);
-  if (!value) return malformed('not a JSON object');
+function read(value: Readonly<Record<string, unknown>>): Reading {
   const level = own(value, 'level');
   if (level !== undefined) {
     const accepted = stringList(level);
