@@ -32,7 +32,8 @@ describe('every manager reader on hostile input', () => {
   it.each(CMP_NAMES.flatMap((cmp) => Object.entries(HOSTILE).map(([name, value]) => [cmp, name, value] as const)))('%s: %s is never a grant', (cmp, _name, value) => {
     const started = performance.now();
     const reading = read(cmp, value);
-    expect(performance.now() - started).toBeLessThan(100);
+    // Generous for a busy shared machine: the inputs are cut off by length first, in microseconds.
+    expect(performance.now() - started).toBeLessThan(250);
     if (reading.decided) expect([...reading.ids.values()].some(Boolean)).toBe(false);
   });
 
@@ -55,7 +56,8 @@ describe('every manager reader on hostile input', () => {
         return performance.now() - started;
       };
       time(4000);
-      expect(time(4000)).toBeLessThan(Math.max(40 * time(100), 50));
+      // Linear: 40x the length, ~40x the time; quadratic would be ~1600x (seconds here).
+      expect(time(4000)).toBeLessThan(Math.max(40 * time(100), 200));
     }
   });
 });
