@@ -1,11 +1,12 @@
 import type { StoredConsent } from './consent-cookie.js';
+import type { CmpName } from './consent-sources/format.js';
 import type { CompiledPolicy } from './policy/compile.js';
 
 /** Opt-in: nothing optional until the visitor says yes. Opt-out: everything until they say no. */
 export type Regime = 'opt-in' | 'opt-out';
 
-/** Where a visitor's consent state came from. */
-export type ConsentSource = 'cookie' | 'gpc' | 'default';
+/** Where a visitor's consent state came from: the guard's cookie, GPC, the regime, or a consent manager's cookie. */
+export type ConsentSource = 'cookie' | 'gpc' | 'default' | CmpName;
 
 /** A visitor's consent as the guard enforces it, for the current policy revision. */
 export interface ConsentState {
@@ -22,6 +23,8 @@ export interface ConsentState {
 export interface ConsentSignals {
   /** The visitor's stored choice, already verified; undefined when absent or invalid. */
   readonly stored: StoredConsent | undefined;
+  /** The decision read from a consent manager's cookie (`consentSources`), when the guard's own cookie has none. */
+  readonly managed?: { readonly source: CmpName; readonly granted: readonly string[] } | undefined;
   /** The request carried `Sec-GPC: 1`. */
   readonly gpc: boolean;
   readonly regime: Regime;
@@ -32,12 +35,14 @@ const DAY = 24 * 60 * 60 * 1000;
 
 /**
  * The state for one request. A stored choice counts only for the current revision and
- * within `maxAgeDays`; it then wins over GPC (the visitor said so explicitly). Otherwise
- * the regime decides, and GPC denies the categories marked `gpc`.
+ * within `maxAgeDays`; it then wins over GPC (the visitor said so explicitly), and so does,
+ * next, a consent manager's decision. Otherwise the regime decides, and GPC denies the
+ * categories marked `gpc`.
  */
 export function resolveConsent(compiled: CompiledPolicy, signals: ConsentSignals): ConsentState {
-  const { stored, now } = signals;
+  const { stored, now, managed } = signals;
   if (stored && isCurrent(compiled, stored, now)) return stateOf(compiled, true, stored.granted, 'cookie');
+  if (managed) return stateOf(compiled, true, managed.granted, managed.source);
   const gpcApplies = signals.gpc && compiled.gpcIds.size > 0;
   const granted =
     signals.regime === 'opt-out'

@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie } from 'cookie';
 import { createConsentDecoder, type StoredConsent } from './consent-cookie.js';
-import { resolveConsent, type ConsentState, type Regime } from './consent-state.js';
+import { isCurrent, resolveConsent, type ConsentState, type Regime } from './consent-state.js';
+import { compileSources, type ConsentSources } from './consent-sources/sources.js';
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
 import { GuardedResponse, type Connection, type GuardContext } from './guarded-response.js';
 import { compileTrackers } from './html/trackers.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
-import { contextual, createReporter, type ReportEvent, type Reporter } from './reports.js';
+import { contextual, createReporter, requestContext, type ReportEvent, type Reporter } from './reports.js';
 import { assetResponse } from './declaration/assets.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
@@ -25,6 +26,7 @@ export interface RequestConsent {
   readonly hasCookies: boolean;
   /** The verified consent cookie, even when stale: its consent id is kept across changes. */
   readonly stored: StoredConsent | undefined;
+  /** The request's cookies, values as sent (not percent-decoded). */
   readonly cookies: Readonly<Record<string, string | undefined>>;
 }
 
@@ -77,7 +79,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
-  const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, decode, request);
+  const sources = compileSources(resolved.consentSources, compiled);
+  const read = (request: RequestLike): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report }, request);
 
   return {
     policy: compiled.policy,
@@ -122,27 +125,43 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   };
 }
 
-function readConsent(
-  compiled: CompiledPolicy,
-  options: ResolvedOptions,
-  decode: (value: string) => StoredConsent | undefined,
-  request: RequestLike,
-): RequestConsent {
+interface ReadDeps {
+  readonly compiled: CompiledPolicy;
+  readonly options: ResolvedOptions;
+  readonly decode: (value: string) => StoredConsent | undefined;
+  readonly sources: ConsentSources | undefined;
+  readonly report: Reporter;
+}
+
+function readConsent(deps: ReadDeps, request: RequestLike): RequestConsent {
+  const { compiled, options, decode, sources, report } = deps;
   const header = request.headers.cookie;
   const hasCookies = typeof header === 'string' && header !== '';
-  const cookies = hasCookies ? parseCookie(header) : NO_COOKIES;
+  // Raw values: each reader decodes what it reads, once, after splitting its own fields.
+  const cookies = hasCookies ? parseCookie(header, RAW) : NO_COOKIES;
   const value = cookies[compiled.policy.consentCookie.name];
   const stored = value === undefined ? undefined : decode(value);
+  const now = Date.now();
+  // Managers' cookies are read only when the guard's own cookie has no valid choice.
+  const managed = sources && hasCookies && !(stored && isCurrent(compiled, stored, now))
+    ? sources.read(cookies, (ignored) => report(contextual(requestContext(options.mode, request), { type: 'consent-source-ignored', ...ignored })))
+    : undefined;
   const state = resolveConsent(compiled, {
     stored,
+    managed: managed && { source: managed.cmp, granted: managed.granted },
     gpc: String(request.headers['sec-gpc'] ?? '').trim() === '1',
     regime: regimeFor(options, request),
-    now: Date.now(),
+    now,
   });
+  if (managed?.fresh && report.active) {
+    const { granted, denied, revision } = state;
+    report(contextual(requestContext(options.mode, request), { type: 'consent-changed', action: 'save', granted, denied, source: managed.cmp, consentId: managed.consentId, revision }));
+  }
   return { state, stored, cookies, hasCookies };
 }
 
 const NO_COOKIES: Readonly<Record<string, string | undefined>> = Object.freeze({});
+const RAW = { decode: (value: string) => value };
 
 function regimeFor(options: ResolvedOptions, request: RequestLike): Regime {
   if (!options.regime) return 'opt-in';

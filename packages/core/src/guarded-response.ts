@@ -17,7 +17,7 @@ import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, transl
 import type { ResolvedOptions } from './options.js';
 import type { CompiledPolicy } from './policy/compile.js';
 import { purgeHeaders } from './purge.js';
-import { contextual, type ReportContext, type Reporter } from './reports.js';
+import { contextual, requestContext, type ReportContext, type Reporter } from './reports.js';
 import { judgeSetCookie } from './set-cookie.js';
 
 /** What every response of one guard shares. */
@@ -115,11 +115,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   }
 
   get reportContext(): ReportContext {
-    if (!this.#reportContext) {
-      const url = this.#req.url ?? '/';
-      const query = url.indexOf('?');
-      this.#reportContext = { mode: this.#context.options.mode, method: this.#req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
-    }
+    this.#reportContext ??= requestContext(this.#context.options.mode, this.#req);
     return this.#reportContext;
   }
 

@@ -7,6 +7,8 @@ export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
 export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
 export type { ConsentOptions, RequestLike } from './options.js';
 export type { ConsentState, ConsentSource, Regime } from './consent-state.js';
+export type { CmpName } from './consent-sources/format.js';
+export type { ConsentSourceOption } from './consent-sources/validate.js';
 export type { ReportEvent, Mode, ConsentAction } from './reports.js';
 export type { Connection, GuardedResponse } from './guarded-response.js';
 export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';

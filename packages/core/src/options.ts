@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
+import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
 import type { MessageOverrides } from './declaration/messages.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
@@ -45,6 +46,16 @@ export interface ConsentOptions {
    * copy of each page. Set-Cookie is enforced per request in both. @default "vary"
    */
   readonly cache?: CacheMode;
+  /**
+   * The client-side consent managers the site already runs, whose cookie the guard reads
+   * and enforces when its own consent cookie has no valid choice: the first listed that
+   * has a decision wins; a malformed, incomplete or undecided cookie counts as absent and
+   * is reported (`consent-source-ignored`). The state's `source` is the `cmp`.
+   * @example [{ cmp: 'onetrust', map: { C0002: 'performance', C0003: 'functionality', C0004: 'marketing' } }]
+   * @default []
+   * @see README.md#consentsources
+   */
+  readonly consentSources?: readonly ConsentSourceOption[];
 }
 
 export type CacheMode = 'vary' | 'shared';
@@ -60,9 +71,10 @@ export interface ResolvedOptions {
   readonly locale: string;
   readonly messages: MessageOverrides;
   readonly cache: CacheMode;
+  readonly consentSources: readonly SourceOption[];
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -79,7 +91,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary' } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (cache !== 'vary' && cache !== 'shared') throw new TypeError(`option cache must be "vary" or "shared", not ${JSON.stringify(cache)}`);
@@ -102,6 +114,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     locale: locale.toLowerCase(),
     messages: Object.fromEntries(Object.entries(messages as MessageOverrides).map(([key, texts]) => [key.toLowerCase(), texts])),
     cache,
+    consentSources: validateSources(consentSources),
   };
 }
 

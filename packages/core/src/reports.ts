@@ -1,4 +1,5 @@
 import createDebug from 'debug';
+import type { CmpName, IgnoredReason } from './consent-sources/format.js';
 
 const log = createDebug('consent-guard:report');
 
@@ -66,6 +67,32 @@ export type ReportEvent = ReportContext &
         readonly consentId: string;
         readonly revision: string;
       }
+    | {
+        /**
+         * A consent manager's decision this process reads for the first time (a visitor's
+         * new or changed choice; again after a restart or when the cache forgot it).
+         */
+        readonly type: 'consent-changed';
+        readonly action: 'save';
+        readonly granted: readonly string[];
+        readonly denied: readonly string[];
+        readonly source: CmpName;
+        /** The manager's own record id, when it keeps one (not Klaro, not CookieLawInfo). */
+        readonly consentId: string | undefined;
+        readonly revision: string;
+      }
+    | {
+        /**
+         * A consent manager's cookie that was ignored (treated as absent). Reported the first
+         * time, then at most once an hour per source and reason, with the count since the last.
+         */
+        readonly type: 'consent-source-ignored';
+        readonly source: CmpName;
+        readonly cookie: string;
+        readonly reason: IgnoredReason;
+        readonly detail: string;
+        readonly count: number;
+      }
   );
 
 export type ConsentAction = 'accept-all' | 'reject-all' | 'save' | 'withdraw';
@@ -78,6 +105,13 @@ export interface Reporter {
 
 /** Distributes `Omit` over the union, so each event type keeps its own fields. */
 type Fields<E> = E extends ReportContext ? Omit<E, keyof ReportContext> : never;
+
+/** Where a request is, for its events: its method and its path without the query. */
+export function requestContext(mode: Mode, request: { readonly method?: string | undefined; readonly url?: string | undefined }): ReportContext {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return { mode, method: request.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
+}
 
 /**
  * An event with its context. Object.assign onto a fresh literal: spreading the stored

@@ -1,0 +1,16 @@
+import { cookiebot } from './cookiebot.js';
+import { cookielawinfo } from './cookielawinfo.js';
+import { cookieyes } from './cookieyes.js';
+import type { CmpName, ManagerFormat } from './format.js';
+import { klaro } from './klaro.js';
+import { onetrust } from './onetrust.js';
+import { vanillaCookieconsent } from './vanilla-cookieconsent.js';
+
+export const FORMATS: Readonly<Record<CmpName, ManagerFormat>> = {
+  'vanilla-cookieconsent': vanillaCookieconsent,
+  klaro,
+  cookieyes,
+  cookielawinfo,
+  cookiebot,
+  onetrust,
+};
