@@ -15,3 +15,4 @@ export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
 export { publicState } from './endpoint/handle.js';
 export { renderDeclaration, type DeclarationOptions } from './declaration/render.js';
 export type { Messages, MessageOverrides } from './declaration/messages.js';
+export { createConsentStats, type ConsentStats, type StatsRow, type StatsSnapshot } from './stats.js';
