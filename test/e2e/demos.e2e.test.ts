@@ -188,4 +188,15 @@ describe("the Express demo with cache: 'shared' in Chromium", () => {
     expect(await cookieNames(context)).toEqual(expect.arrayContaining(['__ab12', '__hstc', '_ga']));
     await context.close();
   });
+
+  it("should tell a visitor whose browser sends Global Privacy Control why marketing is off", async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { 'Sec-GPC': '1' } });
+    // Chromium has no GPC setting of its own: the test plays a browser that has one.
+    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+    const page = await context.newPage();
+    await page.goto(`${shared.origin}/`, { waitUntil: 'networkidle' });
+    await expect.poll(() => page.locator('#consent-guard-banner [data-consent-gpc]').isVisible()).toBe(true);
+    expect(await page.locator('#consent-guard-banner [data-consent-gpc]').textContent()).toContain('(Global Privacy Control), so these stay off unless you turn them on here: Marketing.');
+    await context.close();
+  });
 });

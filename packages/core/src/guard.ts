@@ -10,7 +10,7 @@ import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, requestContext, type ReportEvent, type Reporter } from './reports.js';
-import { assetResponse } from './declaration/assets.js';
+import { assetResponse, gpcResponse, GPC_PATH } from './declaration/assets.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -44,7 +44,8 @@ export interface Guard {
   handleEndpoint(guarded: GuardedResponse, input: EndpointInput): Promise<EndpointResponse>;
   /**
    * Answers GET `{endpoint}/banner.js` and the guard's other files (linked from pages under
-   * a CSP without a nonce); undefined when `req` asks for none of them.
+   * a CSP without a nonce) and `/.well-known/gpc.json` (when the policy honours GPC);
+   * undefined when `req` asks for none of them.
    */
   handleAsset(req: IncomingMessage, path: string): EndpointResponse | undefined;
   /** Answers GET {declaration} (the adapter has matched the path and method). */
@@ -82,6 +83,9 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const sources = compileSources(resolved.consentSources, compiled);
   const read = (request: RequestLike): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report }, request);
 
+  const assetsAt = resolved.endpoint === false ? undefined : `${resolved.endpoint}/`;
+  const gpcStatement = compiled.gpcIds.size > 0 ? gpcResponse(compiled.policy) : undefined;
+
   return {
     policy: compiled.policy,
     options: resolved,
@@ -100,9 +104,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
       return handleConsentRequest(context, guarded, input);
     },
     handleAsset(req, path) {
-      const { endpoint } = resolved;
-      if (endpoint === false || !path.startsWith(`${endpoint}/`) || (req.method !== 'GET' && req.method !== 'HEAD')) return undefined;
-      const asset = assetResponse(path.slice(endpoint.length + 1));
+      if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+      const asset = path === GPC_PATH ? gpcStatement : assetsAt !== undefined && path.startsWith(assetsAt) ? assetResponse(path.slice(assetsAt.length)) : undefined;
       if (asset && req.headers['if-none-match'] === asset.headers.ETag) return { ...asset, status: 304, body: '' };
       return asset;
     },

@@ -264,6 +264,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return bannerHtml({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
+      gpcNotice: this.#context.sharedPageState ? 'if-browser-says' : String(this.#req.headers['sec-gpc'] ?? '').trim() === '1' ? 'shown' : 'none',
       messages,
       locale,
       endpoint: options.endpoint || '/consent',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EndpointResponse } from '../endpoint/handle.js';
 import { escapeHtml } from '../html/escape.js';
+import type { Policy } from '../policy/schema.js';
 import { BANNER_STYLE } from './banner-style.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { DECLARATION_STYLE } from './page-style.js';
@@ -38,22 +39,34 @@ function nonceAttribute({ nonce }: Embedding): string {
   return nonce ? ` nonce="${escapeHtml(nonce)}"` : '';
 }
 
-// The files change only with the package: cached for a day, revalidated by ETag.
-const RESPONSES = new Map<string, EndpointResponse>(
-  Object.entries(FILES).map(([name, { type, body }]) => [
-    name,
-    {
-      status: 200,
-      headers: {
-        'Content-Type': type,
-        'Cache-Control': 'public, max-age=86400',
-        ETag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
-        'X-Content-Type-Options': 'nosniff',
-      },
-      body,
+const RESPONSES = new Map<string, EndpointResponse>(Object.entries(FILES).map(([name, { type, body }]) => [name, fileResponse(type, body)]));
+
+// The files change only with the package or the policy: cached for a day, revalidated by ETag.
+function fileResponse(type: string, body: string, headers: Record<string, string> = {}): EndpointResponse {
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': type,
+      'Cache-Control': 'public, max-age=86400',
+      ETag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+      'X-Content-Type-Options': 'nosniff',
+      ...headers,
     },
-  ]),
-);
+    body,
+  };
+}
+
+export const GPC_PATH = '/.well-known/gpc.json';
+
+/**
+ * The site's Global Privacy Control support resource (the GPC specification's well-known
+ * file): it honours the signal. `lastUpdate` is the policy revision when that is a date.
+ */
+export function gpcResponse(policy: Policy): EndpointResponse {
+  const lastUpdate = /^\d{4}-\d{2}-\d{2}$/.test(policy.revision) ? { lastUpdate: policy.revision } : {};
+  // Public and read by tools on other sites.
+  return fileResponse('application/json', JSON.stringify({ gpc: true, ...lastUpdate }), { 'Access-Control-Allow-Origin': '*' });
+}
 
 /** GET `{endpoint}/<file>`: one of the guard's files, or undefined for any other name. */
 export function assetResponse(name: string): EndpointResponse | undefined {

@@ -3,7 +3,7 @@ import { escapeHtml } from '../html/escape.js';
 import type { Policy } from '../policy/schema.js';
 import { scriptTag, styleTag, type Embedding } from './assets.js';
 import { consentModeMap, usesConsentMode } from './consent-mode.js';
-import type { Messages } from './messages.js';
+import { fill, type Messages } from './messages.js';
 
 export interface BannerInput {
   readonly policy: Policy;
@@ -15,6 +15,12 @@ export interface BannerInput {
   readonly declaration: string | false;
   /** Where the visitor lands after choosing: this page. */
   readonly returnTo: string | undefined;
+  /**
+   * Tell a visitor whose browser sends Global Privacy Control why the `gpc` categories are
+   * off: `shown` (the request said so), `if-browser-says` (a shared page: the script shows it
+   * when `navigator.globalPrivacyControl`), or `none`.
+   */
+  readonly gpcNotice: 'shown' | 'if-browser-says' | 'none';
   /** How its `<style>` and `<script>` get past the page's CSP. */
   readonly embedding: Embedding;
 }
@@ -43,6 +49,7 @@ export function bannerHtml(input: BannerInput): string {
     styleTag(input.embedding, 'banner.css'),
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
     `<p>${escapeHtml(t.bannerText)}${link}</p>`,
+    gpcNotice(policy, t, input.gpcNotice),
     actionButton(endpoint, 'accept-all', returnTo, t.acceptAll),
     actionButton(endpoint, 'reject-all', returnTo, t.rejectAll),
     `<details><summary>${escapeHtml(t.choose)}</summary>${consentForm(endpoint, [['action', 'save'], ...returnField(returnTo)], `<fieldset><legend>${escapeHtml(t.choose)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button>`)}</details>`,
@@ -50,4 +57,11 @@ export function bannerHtml(input: BannerInput): string {
     '</div>',
   ].join('');
   return markup.replace(/[^\x00-\x7f]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);
+}
+
+function gpcNotice(policy: Policy, t: Messages, how: BannerInput['gpcNotice']): string {
+  const categories = Object.values(policy.categories).filter((category) => category.gpc);
+  if (how === 'none' || categories.length === 0) return '';
+  const text = escapeHtml(fill(t.gpcNotice, { categories: categories.map((category) => category.label).join(', ') }));
+  return `<p data-consent-gpc${how === 'shown' ? '' : ' hidden'}>${text}</p>`;
 }

@@ -18,6 +18,8 @@ export const CLIENT_SCRIPT = `(function () {
   var banner = document.getElementById('consent-guard-banner');
   if (!banner || !window.fetch) return;
   var LIVE = { 'data-consent-src': 'src', 'data-consent-srcset': 'srcset', 'data-consent-href': 'href', 'data-consent-data': 'data', 'data-consent-imagesrcset': 'imagesrcset' };
+  var gpcNotice = banner.querySelector('[data-consent-gpc][hidden]');
+  if (gpcNotice && navigator.globalPrivacyControl) gpcNotice.hidden = false;
   if (banner.hasAttribute('data-consent-shared')) applyStoredChoice(banner.querySelector('form').getAttribute('action'));
   banner.addEventListener('submit', function (event) {
     var form = event.target;
