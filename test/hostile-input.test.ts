@@ -1,6 +1,7 @@
 import { createGuard, loadPolicy } from '@consent-guard/core';
 import fc from 'fast-check';
 import request from 'supertest';
+import { Cookie } from 'tough-cookie';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, FRAMEWORKS, POLICY, SECRET, setCookieNames, type Framework } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
@@ -73,5 +74,63 @@ describe('consentFor', () => {
       }),
       { seed: 5, numRuns: 3000 },
     );
+  });
+});
+
+describe('random Set-Cookie headers', () => {
+  // The essential cookies of the demo policy: all an undecided visitor may be sent.
+  const ESSENTIAL = new Set(['PHPSESSID', 'viewed_cookie_policy']);
+  const piece = fc.constantFrom('PHPSESSID', '__hstc', '_ga', '_ga_X', 'hubspotutk', ' ', '=', ';', '"', ',', 'Path=/', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Domain=.example.com', 'x', '\t', '%20', 'é');
+  const value = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
+
+  /** The cookie name a browser reads from a Set-Cookie value (RFC 6265bis 5.6): empty without "=". */
+  const browserName = (setCookie: string) => {
+    const pair = setCookie.split(';')[0]!;
+    return pair.includes('=') ? pair.slice(0, pair.indexOf('=')).trim() : '';
+  };
+  /** A browser would delete rather than store it, as tough-cookie (an RFC 6265 implementation) reads it. */
+  const deletes = (setCookie: string) => {
+    const cookie = Cookie.parse(`x=1${setCookie.slice(setCookie.indexOf(';') === -1 ? setCookie.length : setCookie.indexOf(';'))}`, { loose: true });
+    return cookie !== undefined && cookie.TTL() <= 0;
+  };
+
+  // Date.parse reads these Expires as past dates; a browser finds no date in them and stores the cookie.
+  it.each(FRAMEWORKS)('should not take an Expires a browser cannot read for a deletion (%s)', async (framework) => {
+    const values = ['__hstc=1; Expires=0', '__hstc=2; Expires=Jan 1 2000', '_ga=3; Path=/; Expires=2000-01-01', '__hstc=4; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Expires=2000'];
+    const app = createApp(framework, {}, { raw: { '/page': (_req, res) => ((res.statusCode = 200), res.setHeader('Set-Cookie', values), res.end('ok')) } });
+    const response = await request(app).get('/page').expect(200);
+    // The last is a deletion: the Expires a browser can read says 1970.
+    expect(response.headers['set-cookie']).toEqual(['__hstc=4; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Expires=2000']);
+  });
+
+  it.each(FRAMEWORKS)('should never crash and never let an undecided visitor be sent an optional cookie, only deletions (%s)', async (framework) => {
+    const batches = fc.sample(fc.array(value, { minLength: 1, maxLength: 16 }), { seed: Number(process.env.FUZZ_SEED ?? 23), numRuns: Number(process.env.FUZZ_RUNS ?? 40) });
+    for (const batch of batches) {
+      const app = createApp(framework, {}, { raw: { '/page': (_req, res) => ((res.statusCode = 200), res.setHeader('Set-Cookie', batch), res.end('ok')) } });
+      const response = await request(app).get('/page').expect(200);
+      const sent = (response.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+      for (const setCookie of sent) expect(ESSENTIAL.has(browserName(setCookie)) || deletes(setCookie), `${JSON.stringify(setCookie)} from ${JSON.stringify(batch)}`).toBe(true);
+    }
+  });
+});
+
+describe('input at the size limit of a request header', () => {
+  const guard = createGuard({ policy: loadPolicy(POLICY), secret: SECRET });
+  // Node refuses request headers over 16 KB: what the guard reads is at most that.
+  const LIMIT = 16 * 1024;
+  const headers = [
+    'a=;'.repeat(LIMIT / 3),
+    `cg_consent=${'.'.repeat(LIMIT)}`,
+    `cg_consent=1.${'a+'.repeat(LIMIT / 2)}.1.x`,
+    `${'x'.repeat(LIMIT)}=1`,
+    '%'.repeat(LIMIT),
+    `cg_consent="${'"'.repeat(LIMIT)}`,
+  ];
+
+  it.each(headers.map((header) => [header.slice(0, 24), header]))('should read %j… in linear time and grant nothing', (_name, cookie) => {
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) expect(guard.consentFor({ cookie }).granted).toEqual(['essential']);
+    // Quadratic work on 16 KB would take seconds; linear takes well under a millisecond each.
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -1,5 +1,6 @@
 import { parseSetCookie } from 'cookie';
 import type { ConsentState } from './consent-state.js';
+import { parseCookieDate } from './cookie-date.js';
 import type { CompiledPolicy } from './policy/compile.js';
 
 export type SetCookieVerdict =
@@ -19,7 +20,8 @@ export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, va
   if (name === '' || cookie.value === undefined) return { keep: false, name, reason: 'malformed' };
   if (name === compiled.policy.consentCookie.name) return { keep: true, name, reason: 'consent-cookie' };
   // Max-Age wins over Expires (RFC 6265 section 5.3, step 3).
-  const isDeletion = cookie.maxAge !== undefined ? cookie.maxAge <= 0 : cookie.expires !== undefined && cookie.expires.getTime() <= now;
+  const expires = cookie.maxAge === undefined ? lastExpires(value) : undefined;
+  const isDeletion = cookie.maxAge !== undefined ? cookie.maxAge <= 0 : expires !== undefined && expires <= now;
   if (isDeletion) return { keep: true, name, reason: 'deletion' };
   const declaration = compiled.findCookie(name);
   if (!declaration) {
@@ -31,4 +33,15 @@ export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, va
   return state.granted.includes(category)
     ? { keep: true, name, reason: 'granted', category }
     : { keep: false, name, reason: 'not-granted', category };
+}
+
+/** The last Expires attribute a browser can read (one it cannot is ignored, RFC 6265 section 5.2.1). */
+function lastExpires(setCookie: string): number | undefined {
+  let expires: number | undefined;
+  for (const attribute of setCookie.split(';').slice(1)) {
+    const equals = attribute.indexOf('=');
+    if (equals === -1 || attribute.slice(0, equals).trim().toLowerCase() !== 'expires') continue;
+    expires = parseCookieDate(attribute.slice(equals + 1).trim()) ?? expires;
+  }
+  return expires;
 }
