@@ -4,6 +4,7 @@
 // lets through only what the visitor has granted: watch the cookies and the network in
 // devtools, and view the page's source.
 import { randomBytes } from 'node:crypto';
+import compression from 'compression';
 import express from 'express';
 import { consentGuard } from '@consent-guard/express';
 import { demoPage, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
@@ -13,6 +14,7 @@ const standIn = await startTrackerStandIn(Number(process.env.TRACKER_PORT ?? (po
 const trackers = trackerOrigins(standIn.address().port);
 
 const app = express();
+app.use(compression());
 app.use(
   consentGuard({
     policy: new URL('./consent-policy.yaml', import.meta.url).pathname,
@@ -28,6 +30,11 @@ app.get('/', (req, res) => {
   res.cookie('__ab12', variant, { maxAge: 30 * 86400e3 });
   res.cookie('undeclared_tracker', '1');
   res.type('html').send(demoPage({ framework: 'Express', consent: res.locals.consent, variant, trackers }));
+});
+
+// An API route: JSON passes the guard untouched, only its Set-Cookie headers are judged.
+app.get('/api/status', (_req, res) => {
+  res.json({ ok: true, consent: res.locals.consent });
 });
 
 const server = app.listen(port, () => {

@@ -4,6 +4,7 @@
 // offline by a local stand-in; consent-guard lets through only what the visitor granted.
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
+import compress from 'koa-compress';
 import { consentGuard } from '@consent-guard/koa';
 import { demoPage, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
 
@@ -12,6 +13,7 @@ const standIn = await startTrackerStandIn(Number(process.env.TRACKER_PORT ?? (po
 const trackers = trackerOrigins(standIn.address().port);
 
 const app = new Koa();
+app.use(compress());
 app.use(
   consentGuard({
     policy: new URL('./consent-policy.yaml', import.meta.url).pathname,
@@ -22,6 +24,11 @@ app.use(
 );
 
 app.use((ctx) => {
+  // An API route: JSON passes the guard untouched, only its Set-Cookie headers are judged.
+  if (ctx.path === '/api/status') {
+    ctx.body = { ok: true, consent: ctx.state.consent };
+    return;
+  }
   if (ctx.path !== '/') return;
   ctx.cookies.set('PHPSESSID', randomBytes(8).toString('hex'));
   const variant = /^[AB]$/.test(ctx.cookies.get('__ab12') ?? '') ? ctx.cookies.get('__ab12') : Math.random() < 0.5 ? 'A' : 'B';

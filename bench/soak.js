@@ -1,0 +1,187 @@
+// Soak: a mixed workload against the Express and Koa demos for SOAK_SECONDS (30 by default,
+// as CI runs it; 300 or more for the long variant), then slow clients that never read a
+// large page. Fails (exit 1) on any error response or client error, on heap growth from
+// the first sample under load to the last, and on sockets, file descriptors or handles
+// left behind once the load stops.
+//   node soak.js
+//   SOAK_SECONDS=300 node soak.js
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 30);
+const CONNECTIONS = 16;
+const PROBE = fileURLToPath(new URL('./soak-probe.js', import.meta.url));
+const MB = 1024 * 1024;
+// Allowed growth from the first sample under load to the last, after a forced GC.
+const HEAP_SLACK = 8 * MB;
+
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+let failed = false;
+const fail = (message) => {
+  failed = true;
+  console.log(`  FAIL ${message}`);
+};
+
+for (const demo of ['express', 'koa']) {
+  console.log(`\n${demo} demo, ${SECONDS} s of mixed traffic`);
+  const server = await start(fileURLToPath(new URL(`../examples/${demo}-demo/server.js`, import.meta.url)));
+  const visitors = await visitorCookies(server.origin);
+  const idleBefore = await server.measure();
+  const samples = [];
+  const statuses = new Map();
+  const aborter = abortSome(server.origin, visitors);
+  const load = autocannon({ url: server.origin, connections: CONNECTIONS, duration: SECONDS, requests: [{ setupRequest: (request) => mixedRequest(request, visitors) }] });
+  load.on('response', (_client, status) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+  // Samples from the end of the first fifth (warm: caches filled, code optimized) on.
+  const sampler = setInterval(async () => samples.push(await server.measure()), (SECONDS * 1000) / 6);
+  const result = await load;
+  clearInterval(sampler);
+  const aborted = await aborter.stop();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const idleAfter = await server.measure();
+  await server.stop();
+
+  const [first, last] = [samples[1] ?? samples[0], samples.at(-1)];
+  console.log(`  ${result.requests.total} requests (${Math.round(result.requests.average)}/s), ${aborted} aborted by the client, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(`  heap after GC: ${mb(first.heapUsed)} -> ${mb(last.heapUsed)} MB under load; rss ${mb(first.rss)} -> ${mb(last.rss)} MB`);
+  console.log(`  idle before / after: fds ${idleBefore.fds} / ${idleAfter.fds}, handles ${idleBefore.handles} / ${idleAfter.handles}, open connections ${idleBefore.connections} / ${idleAfter.connections}, process listeners ${idleBefore.listeners} / ${idleAfter.listeners}`);
+  console.log(`  server log: ${server.logged.clientGone} errors of clients that went away (Koa logs them), ${server.logged.other.length} other`);
+  if (server.logged.clientGone > aborted) fail('more client-gone errors than aborted requests');
+  for (const block of server.logged.other) fail(`the server logged:\n${block}`);
+  const bad = [...statuses.keys()].filter((status) => ![200, 303, 304].includes(status));
+  if (bad.length > 0) fail(`responses with status ${bad.join(', ')}`);
+  if (result.errors > 0 || result.timeouts > 0) fail(`${result.errors} client errors, ${result.timeouts} timeouts`);
+  if (last.heapUsed - first.heapUsed > HEAP_SLACK) fail(`heap grew by ${mb(last.heapUsed - first.heapUsed)} MB`);
+  for (const key of ['fds', 'handles', 'connections', 'listeners']) {
+    if (idleAfter[key] > idleBefore[key]) fail(`${key} left behind: ${idleBefore[key]} before the load, ${idleAfter[key]} after`);
+  }
+}
+
+await slowClients();
+process.exit(failed ? 1 : 0);
+
+/** The server as a child process with the probe, once it says where it listens. */
+function start(script, env = {}) {
+  const child = fork(script, { execArgv: ['--expose-gc', '--import', PROBE], env: { ...process.env, PORT: '0', CONSENT_SECRET: 'soak', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // Koa logs the error of a piped body whose client went away (premature close, EPIPE,
+  // ECONNRESET; with koa-compress, with or without the guard): counted against the aborts.
+  // Anything else on stderr fails the soak.
+  const logged = { clientGone: 0, other: [] };
+  let errorOutput = '';
+  child.stderr.on('data', (data) => {
+    errorOutput += data;
+    const blocks = errorOutput.split(/\n\s*\n/);
+    errorOutput = blocks.pop();
+    for (const block of blocks.filter((text) => text.trim())) {
+      if (/ERR_STREAM_PREMATURE_CLOSE|EPIPE|ECONNRESET/.test(block)) logged.clientGone++;
+      else logged.other.push(block.trim());
+    }
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    // Read everything: the demos log every report, and a full pipe would stall them.
+    child.stdout.on('data', (data) => {
+      if (output.length > 4096) return;
+      output += data;
+      const started = / on (http:\/\/localhost:\d+)/.exec(output);
+      if (!started) return;
+      output = '#'.repeat(4097);
+      child.removeAllListeners('exit');
+      resolve({
+        origin: started[1],
+        logged,
+        measure: () => new Promise((done) => (child.once('message', done), child.send('measure'))),
+        stop: () => new Promise((done) => (child.once('exit', done), child.kill())),
+      });
+    });
+  });
+}
+
+/** Consent cookies of a visitor who rejected, one who accepted, one who chose statistics only. */
+async function visitorCookies(origin) {
+  const cookieOf = async (body) => {
+    const response = await fetch(`${origin}/consent`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+    return response.headers.getSetCookie()[0].split(';')[0];
+  };
+  return {
+    undecided: undefined,
+    rejected: await cookieOf({ action: 'reject-all' }),
+    accepted: await cookieOf({ action: 'accept-all' }),
+    chosen: await cookieOf({ action: 'save', categories: ['performance'] }),
+  };
+}
+
+/** One request of the mix: any visitor, HTML or JSON or the declaration, gzip or not, now and then a choice. */
+function mixedRequest(request, visitors) {
+  const cookie = visitors[pick(Object.keys(visitors))];
+  const headers = { ...(cookie ? { cookie } : {}), ...(Math.random() < 0.5 ? { 'accept-encoding': 'gzip' } : {}) };
+  if (Math.random() < 0.05) {
+    const body = pick(['action=accept-all&return_to=/', 'action=reject-all&return_to=/', 'action=save&categories=performance&return_to=/', 'action=withdraw']);
+    return { ...request, method: 'POST', path: '/consent', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body };
+  }
+  return { ...request, method: 'GET', path: pick(['/', '/', '/', '/api/status', '/cookie-policy', '/consent/banner.js']), headers, body: undefined };
+}
+
+/** Requests the client gives up on: before the answer, or halfway through reading it. */
+function abortSome(origin, visitors) {
+  let count = 0;
+  let running = true;
+  const once = () =>
+    new Promise((resolve) => {
+      const cookie = visitors[pick(Object.keys(visitors))];
+      const request = http.get(`${origin}/`, { headers: cookie ? { cookie } : {} }, (response) => {
+        response.once('data', () => request.destroy());
+      });
+      request.on('error', () => {});
+      request.on('close', resolve);
+      if (Math.random() < 0.5) setTimeout(() => request.destroy(), Math.random() * 5);
+      count++;
+    });
+  const loop = (async () => {
+    while (running) {
+      await once();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return count;
+    },
+  };
+}
+
+/** Clients that ask for a 32 MB page and never read: the server must not buffer it. */
+async function slowClients() {
+  const CLIENTS = 20;
+  console.log(`\n${CLIENTS} slow clients that never read a streamed 32 MB page`);
+  const server = await start(fileURLToPath(new URL('./slow-server.js', import.meta.url)));
+  const { port } = new URL(server.origin);
+  const before = await server.measure();
+  const sockets = Array.from({ length: CLIENTS }, (_, index) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(`GET /large HTTP/1.1\r\nHost: localhost\r\n${index % 2 ? 'Accept-Encoding: gzip\r\n' : ''}\r\n`));
+    socket.pause();
+    return socket;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const during = await server.measure();
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const after = await server.measure();
+  await server.stop();
+  const grown = during.rss - before.rss;
+  console.log(`  rss ${mb(before.rss)} -> ${mb(during.rss)} MB while they wait (heap ${mb(before.heapUsed)} -> ${mb(during.heapUsed)} MB); open connections ${during.connections}, then ${after.connections}`);
+  // Each waiting response may hold its write buffers (16 KB high-water mark plus a chunk); not the page.
+  if (grown > CLIENTS * 2 * MB) fail(`memory grew by ${mb(grown)} MB for ${CLIENTS} paused clients`);
+  if (after.connections > before.connections) fail(`${after.connections} connections left after the clients went away`);
+}
+
+function mb(bytes) {
+  return (bytes / MB).toFixed(1);
+}
