@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCache } from './cache.js';
 import { CATEGORY_ID } from './policy/schema.js';
 
 /** What the guard's own consent cookie records. */
@@ -83,18 +84,15 @@ const CACHE_SIZE = 10_000;
 /**
  * `decodeConsent` for one cookie name and key list, remembering the values it verified:
  * a visitor sends the same consent cookie with every request, and the HMAC check costs
- * ~4.5 µs (bench/). Only valid values are kept, at most CACHE_SIZE, oldest out first.
+ * ~4.5 µs (bench/). Only valid values are kept, at most CACHE_SIZE.
  */
 export function createConsentDecoder(cookieName: string, secrets: readonly string[]): (value: string) => StoredConsent | undefined {
-  const verified = new Map<string, StoredConsent>();
+  const verified = createCache<StoredConsent>(CACHE_SIZE);
   return (value) => {
     const cached = verified.get(value);
     if (cached) return cached;
     const consent = decodeConsent(cookieName, value, secrets);
-    if (consent) {
-      if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value as string);
-      verified.set(value, Object.freeze(consent));
-    }
+    if (consent) verified.set(value, Object.freeze(consent));
     return consent;
   };
 }

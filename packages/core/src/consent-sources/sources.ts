@@ -1,7 +1,7 @@
 import type { CompiledPolicy } from '../policy/compile.js';
 import { closest } from '../suggest.js';
 import type { CmpName, IgnoredReason, ManagerFormat } from './format.js';
-import { createCache } from './cache.js';
+import { createCache } from '../cache.js';
 import { FORMATS } from './formats.js';
 import { createThrottle } from './throttle.js';
 import type { SourceOption } from './validate.js';
