@@ -10,6 +10,7 @@ import { createPageRewriter } from './html/page.js';
 import { mayHaveGoogleTag, type HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
+import { methodTarget } from './node/methods.js';
 import type { Coding } from './node/recoder.js';
 import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
 import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
@@ -69,8 +70,9 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.consent = consent;
     this.secure = connection.secure;
     this.#cspNonce = connection.cspNonce;
-    hookResponseHeaders(res, this);
-    hookResponseBody(res, this);
+    const target = methodTarget(res);
+    hookResponseHeaders(res, this, target);
+    hookResponseBody(this, target);
     dropRangeForPages(req);
     this.#etagTranslated = translateIfNoneMatch(req, stateKey(consent.state));
   }
