@@ -9,6 +9,7 @@ import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, type ReportEvent, type Reporter } from './reports.js';
+import { usesConsentMode } from './declaration/consent-mode.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -67,6 +68,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     options: resolved,
     report,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
+    consentMode: usesConsentMode(compiled.policy),
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const read = (request: RequestLike): RequestConsent => readConsent(compiled, resolved, decode, request);

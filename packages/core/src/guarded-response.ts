@@ -3,11 +3,12 @@ import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
 import { bannerHtml } from './declaration/banner.js';
-import { consentModeDefault, usesConsentMode } from './declaration/consent-mode.js';
+import { consentModeDefault } from './declaration/consent-mode.js';
 import { messagesForRequest } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
-import { mayHaveGoogleTag, type HtmlRewriter } from './html/rewriter.js';
+import { mayHaveGoogleTag, mayHaveMarkers } from './html/quick-look.js';
+import type { HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
 import { methodTarget } from './node/methods.js';
@@ -28,13 +29,15 @@ export interface GuardContext {
   readonly report: Reporter;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
+  /** The policy maps categories to Google Consent Mode: pages with a Google tag get its default. */
+  readonly consentMode: boolean;
 }
 
-/** What the adapter knows about the connection and the app's page settings. */
+/** What the adapter knows about the connection and the app's page settings (read when needed, on this object). */
 export interface Connection {
   readonly secure: boolean;
   /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
-  readonly cspNonce?: (() => string | undefined) | undefined;
+  cspNonce?(): string | undefined;
 }
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
@@ -47,7 +50,7 @@ const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer
  */
 export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly consent: RequestConsent;
-  readonly secure: boolean;
+  readonly #connection: Connection;
   readonly #context: GuardContext;
   readonly #req: IncomingMessage;
   /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
@@ -61,20 +64,22 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #bodyDone = false;
   /** The request's If-None-Match carried this state's ETag, translated for the app. */
   #etagTranslated: boolean;
-  readonly #cspNonce: (() => string | undefined) | undefined;
   #bannerSuppressed = false;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
     this.#req = req;
     this.consent = consent;
-    this.secure = connection.secure;
-    this.#cspNonce = connection.cspNonce;
+    this.#connection = connection;
     const target = methodTarget(res);
     hookResponseHeaders(res, this, target);
     hookResponseBody(this, target);
     dropRangeForPages(req);
-    this.#etagTranslated = translateIfNoneMatch(req, stateKey(consent.state));
+    this.#etagTranslated = translateIfNoneMatch(req, consent.state);
+  }
+
+  get secure(): boolean {
+    return this.#connection.secure;
   }
 
   /** This response, if the guard that owns `context` already hooked it (mounted twice). */
@@ -157,8 +162,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    if (this.state.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk) && !(usesConsentMode(this.#context.compiled.policy) && mayHaveGoogleTag(chunk))) {
-      // Everything is granted: only author-marked tags (or a Google tag's consent default) could change, and there are none.
+    if (this.#nothingToChange(res, chunk)) {
       this.#bodyDone = true;
       return chunk;
     }
@@ -170,6 +174,17 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const body = tail.length > 0 ? Buffer.concat([head, tail]) : head;
     if (res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
     return body;
+  }
+
+  /**
+   * No tracker of a denied category exists (everything granted, say) and no banner is due:
+   * only author-marked tags or a Google tag's consent default could change, and the page
+   * has none. The rewriter is then not run at all.
+   */
+  #nothingToChange(res: ServerResponse, body: Buffer): boolean {
+    const { trackers, consentMode } = this.#context;
+    if (this.state.denied.some((id) => trackers.categories.has(id)) || this.#wantsBanner(res)) return false;
+    return !mayHaveMarkers(body) && !(consentMode && mayHaveGoogleTag(body));
   }
 
   /** Header time, after the cookies: rewrite the body, or let it pass (and say why, if it matters). */
@@ -219,7 +234,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
         if (report.active) report(contextual(this.reportContext, event));
       },
       afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
-      beforeGoogleTag: options.mode === 'enforce' && usesConsentMode(compiled.policy) ? consentModeDefault(compiled.policy, this.state, this.#cspNonce?.()) : undefined,
+      beforeGoogleTag: options.mode === 'enforce' && this.#context.consentMode ? consentModeDefault(compiled.policy, this.state, this.#connection.cspNonce?.()) : undefined,
     });
   }
 
@@ -241,7 +256,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       endpoint: options.endpoint || '/consent',
       declaration: options.declaration,
       returnTo,
-      nonce: this.#cspNonce?.(),
+      nonce: this.#connection.cspNonce?.(),
     });
   }
 
@@ -275,12 +290,6 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       return verdict.keep;
     });
   }
-}
-
-const MARKERS = [Buffer.from('data-consent-category'), Buffer.from('DATA-CONSENT-CATEGORY')];
-
-function mayHaveMarkers(body: Buffer): boolean {
-  return MARKERS.some((marker) => body.includes(marker));
 }
 
 function cookieName(setCookie: string): string {
