@@ -1,6 +1,6 @@
 import { createServer, ServerResponse } from 'node:http';
 import { consentGuard } from '@consent-guard/express';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import express4 from 'express4';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,17 @@ const FLAVOURS = [
 const guard = () => consentGuard({ policy: POLICY, secret: SECRET });
 const TRACKER_PAGE = '<html><head><script src="https://js.hs-scripts.com/1.js"></script></head><body></body></html>';
 
+/** A marketing and an essential cookie, and a page with a marketing tracker. */
+function sendTracked(_req: Request, res: Response) {
+  res.cookie('__hstc', '1').cookie('PHPSESSID', '2').type('html').send(TRACKER_PAGE);
+}
+
+/** What an undecided visitor must get of `sendTracked`. */
+function expectJudged(response: request.Response) {
+  expect(setCookieNames(response.headers['set-cookie'])).toEqual(['PHPSESSID']);
+  expect(response.text).toContain('data-consent-src="https://js.hs-scripts.com/1.js"');
+}
+
 describe.each(FLAVOURS)('%s', (_name, make) => {
   it('should write no hook on the response itself', async () => {
     const app = make();
@@ -30,14 +41,10 @@ describe.each(FLAVOURS)('%s', (_name, make) => {
   it('should judge cookies and pages that a sub-app sends, under a guard on the parent', async () => {
     const app = make();
     const sub = make();
-    sub.get('/page', (_req, res) => {
-      res.cookie('__hstc', '1').cookie('PHPSESSID', '2').type('html').send(TRACKER_PAGE);
-    });
+    sub.get('/page', sendTracked);
     app.use(guard());
     app.use('/sub', sub);
-    const response = await request(app).get('/sub/page').expect(200);
-    expect(setCookieNames(response.headers['set-cookie'])).toEqual(['PHPSESSID']);
-    expect(response.text).toContain('data-consent-src="https://js.hs-scripts.com/1.js"');
+    expectJudged(await request(app).get('/sub/page').expect(200));
   });
 
   it('should judge what the parent sends after a guarded sub-app passed the request on', async () => {
@@ -45,12 +52,8 @@ describe.each(FLAVOURS)('%s', (_name, make) => {
     const sub = make();
     sub.use(guard());
     app.use('/sub', sub);
-    app.use((_req, res) => {
-      res.cookie('__hstc', '1').cookie('PHPSESSID', '2').type('html').send(TRACKER_PAGE);
-    });
-    const response = await request(app).get('/sub/missing').expect(200);
-    expect(setCookieNames(response.headers['set-cookie'])).toEqual(['PHPSESSID']);
-    expect(response.text).toContain('data-consent-src="https://js.hs-scripts.com/1.js"');
+    app.use(sendTracked);
+    expectJudged(await request(app).get('/sub/missing').expect(200));
   });
 
   it('should let two guards (parent and sub-app) both judge, without judging twice', async () => {
