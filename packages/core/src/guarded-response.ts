@@ -121,8 +121,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
           compiled,
           state: this.state,
           cookies: this.consent.cookies,
-          beingSet: new Set(allowed.map(cookieName)),
-          secure: this.secure,
+          beingSet: allowed.length === 0 ? NO_NAMES : new Set(allowed.map(cookieName)),
+          secure: () => this.secure,
           includeUndeclared: this.#purgeUndeclared,
         })
       : [];
@@ -291,6 +291,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     });
   }
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function cookieName(setCookie: string): string {
   const end = setCookie.indexOf('=');
