@@ -56,6 +56,17 @@ describe.each(FLAVOURS)('%s', (_name, make) => {
     expectJudged(await request(app).get('/sub/missing').expect(200));
   });
 
+  it('should hook a response once for a guard mounted twice behind another guard', async () => {
+    const app = make();
+    const second = guard();
+    app.use(consentGuard({ policy: POLICY, secret: SECRET, banner: false }), second, second);
+    app.get('/', (_req, res) => {
+      res.type('html').send('<html><body><p>Hi</p></body></html>');
+    });
+    const response = await request(app).get('/').expect(200);
+    expect(response.text.split('id="consent-guard-banner"')).toHaveLength(2);
+  });
+
   it('should let two guards (parent and sub-app) both judge, without judging twice', async () => {
     const app = make();
     const sub = make();

@@ -46,9 +46,9 @@ export function methodTarget(res: ServerResponse): MethodTarget {
   };
 }
 
-/** The hook installed for `name` on `res`, through the prototype or on the instance. */
-export function installed<K extends Method>(res: ServerResponse, name: K): ServerResponse[K] {
-  return (hooked.get(res)?.[name] as ServerResponse[K] | undefined) ?? res[name];
+/** The outermost hook for `name` on `res`: on the instance if any, else through the prototype. */
+export function installed<K extends Method>(res: ServerResponse, name: K): ServerResponse[K] | undefined {
+  return Object.hasOwn(res, name) ? res[name] : (hooked.get(res)?.[name] as ServerResponse[K] | undefined);
 }
 
 function instanceTarget(res: ServerResponse): MethodTarget {

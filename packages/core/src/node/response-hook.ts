@@ -63,7 +63,7 @@ export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks, tar
 
 /** The hooks installed by `hookResponseHeaders`, when ours is the outermost writeHead. */
 export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
-  return (installed(res, 'writeHead') as Tagged)[HOOKS];
+  return (installed(res, 'writeHead') as Tagged | undefined)?.[HOOKS];
 }
 
 /**
