@@ -24,6 +24,6 @@ kill "$pid"
 wait "$pid" 2> /dev/null || true
 callgrind_annotate --inclusive=no --threshold=100 "$out"/cg.*.1 | awk -v n="$n" -v what="$variant $path" '
   /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1; next }
-  /^ *[0-9,]+ \(/ && /compiler::|Scaveng|Marking|Sweep|heap::|Heap|Evacuat|BodyDescriptor|Pretenur|MemoryChunk/ { gsub(",", "", $1); noise += $1 }
+  /^ *[0-9,]+ \(/ && /compiler::|Turbo|Maglev|internal::Parser|internal::PreParser|internal::Zone|Scaveng|Mark|Sweep|heap::|Heap|Evacuat|BodyDescriptor|Pretenur|MemoryChunk|Compactor|GlobalHandles|Ephemeron|WeakObjects/ { gsub(",", "", $1); noise += $1 }
   END { printf "%s: %.0f instructions/request, %.0f without compiler and GC\n", what, total / n, (total - noise) / n }'
 rm -rf "$out"
