@@ -3,6 +3,7 @@
 // gives medians (the machines are shared and noisy) and the ratio to the bare framework.
 //   node http.js                          # 5 rounds of 3 s per run
 //   BENCH_ROUNDS=9 BENCH_SECONDS=5 node http.js
+//   BENCH_ONLY=express node http.js       # only the runs whose variant names this
 import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
 
@@ -19,7 +20,7 @@ const VISITORS = {
 
 // [server variant, visitor, path, baseline variant]. `/` is a small page setting three
 // cookies, `/page` a real 50 KB page full of trackers, `/json` an API response.
-const RUNS = [
+const ALL_RUNS = [
   ['express (bare)', 'undecided', '/', 'express (bare)'],
   ['express + guard', 'undecided', '/', 'express (bare)'],
   ['express + guard', 'accepted', '/', 'express (bare)'],
@@ -36,6 +37,7 @@ const RUNS = [
   ['koa (bare)', 'undecided', '/json', 'koa (bare)'],
   ['koa + guard', 'undecided', '/json', 'koa (bare)'],
 ];
+const RUNS = ALL_RUNS.filter(([variant]) => variant.includes(process.env.BENCH_ONLY ?? ''));
 
 const servers = new Map();
 for (const [variant] of RUNS) if (!servers.has(variant)) servers.set(variant, await start(variant));

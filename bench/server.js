@@ -69,7 +69,8 @@ if (!make) throw new Error(`unknown variant ${process.argv[2]}; one of ${Object.
 const server = (await import('node:http')).createServer(make());
 let requests = 0;
 server.on('request', () => requests++);
-server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+// Forked by http.js, the port goes back over IPC; run alone (instructions.sh), it is printed.
+server.listen(0, '127.0.0.1', () => (process.send ? process.send({ port: server.address().port }) : console.log(`listening ${server.address().port}`)));
 // The parent asks for CPU time and request count around each run: CPU per request is the
 // guard's real cost, whatever the load generator manages on a shared machine.
 process.on('message', () => {

@@ -11,6 +11,7 @@ import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, requestContext, type ReportEvent, type Reporter } from './reports.js';
 import { assetResponse, gpcResponse, GPC_PATH } from './declaration/assets.js';
+import { usesConsentMode } from './declaration/consent-mode.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -78,6 +79,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
     // Nothing stored, no signal, opt-in: only the required categories.
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
+    consentMode: usesConsentMode(compiled.policy),
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);

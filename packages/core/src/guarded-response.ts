@@ -4,13 +4,15 @@ import type { ConsentState } from './consent-state.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
 import { bannerHtml } from './declaration/banner.js';
-import { consentModeDefault, usesConsentMode } from './declaration/consent-mode.js';
+import { consentModeDefault } from './declaration/consent-mode.js';
 import { messagesForRequest } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
-import { mayHaveGoogleTag, type HtmlRewriter } from './html/rewriter.js';
+import { mayHaveGoogleTag, mayHaveMarkers } from './html/quick-look.js';
+import type { HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
+import { methodTarget } from './node/methods.js';
 import type { Coding } from './node/recoder.js';
 import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
 import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
@@ -30,13 +32,15 @@ export interface GuardContext {
   readonly vary: string;
   /** With `cache: 'shared'`, the state every page is rewritten for: nothing optional granted. */
   readonly sharedPageState: ConsentState | undefined;
+  /** The policy maps categories to Google Consent Mode: pages with a Google tag get its default. */
+  readonly consentMode: boolean;
 }
 
-/** What the adapter knows about the connection and the app's page settings. */
+/** What the adapter knows about the connection and the app's page settings (read when needed, on this object). */
 export interface Connection {
   readonly secure: boolean;
   /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
-  readonly cspNonce?: (() => string | undefined) | undefined;
+  cspNonce?(): string | undefined;
 }
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
@@ -49,7 +53,7 @@ const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer
  */
 export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly consent: RequestConsent;
-  readonly secure: boolean;
+  readonly #connection: Connection;
   readonly #context: GuardContext;
   readonly #req: IncomingMessage;
   /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
@@ -64,7 +68,6 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   /** The request's If-None-Match carried this state's ETag, translated for the app. */
   #etagTranslated: boolean;
   readonly #res: ServerResponse;
-  readonly #cspNonce: (() => string | undefined) | undefined;
   #bannerSuppressed = false;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
@@ -72,12 +75,16 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.#req = req;
     this.#res = res;
     this.consent = consent;
-    this.secure = connection.secure;
-    this.#cspNonce = connection.cspNonce;
-    hookResponseHeaders(res, this);
-    hookResponseBody(res, this);
+    this.#connection = connection;
+    const target = methodTarget(res);
+    hookResponseHeaders(res, this, target);
+    hookResponseBody(this, target);
     dropRangeForPages(req);
-    this.#etagTranslated = translateIfNoneMatch(req, stateKey(this.#pageState));
+    this.#etagTranslated = translateIfNoneMatch(req, this.#pageState);
+  }
+
+  get secure(): boolean {
+    return this.#connection.secure;
   }
 
   /** This response, if the guard that owns `context` already hooked it (mounted twice). */
@@ -108,7 +115,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   /** How the guard's own styles and scripts get past this response's CSP, as it stands now. */
   get embedding(): Embedding {
-    const nonce = this.#cspNonce?.();
+    const nonce = this.#connection.cspNonce?.();
     const { endpoint } = this.#context.options;
     const linked = !nonce && endpoint !== false && this.#res.hasHeader('content-security-policy');
     return { nonce, filesAt: linked ? endpoint : undefined };
@@ -128,8 +135,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
           compiled,
           state: this.state,
           cookies: this.consent.cookies,
-          beingSet: new Set(allowed.map(cookieName)),
-          secure: this.secure,
+          beingSet: allowed.length === 0 ? NO_NAMES : new Set(allowed.map(cookieName)),
+          secure: () => this.secure,
           includeUndeclared: this.#purgeUndeclared,
         })
       : [];
@@ -181,8 +188,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    if (this.#pageState.denied.length === 0 && !this.#wantsBanner(res) && !mayHaveMarkers(chunk) && !(usesConsentMode(this.#context.compiled.policy) && mayHaveGoogleTag(chunk))) {
-      // Everything is granted: only author-marked tags (or a Google tag's consent default) could change, and there are none.
+    if (this.#nothingToChange(res, chunk)) {
       this.#bodyDone = true;
       return chunk;
     }
@@ -194,6 +200,17 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const body = tail.length > 0 ? Buffer.concat([head, tail]) : head;
     if (res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
     return body;
+  }
+
+  /**
+   * No tracker of a denied category exists (everything granted, say) and no banner is due:
+   * only author-marked tags or a Google tag's consent default could change, and the page
+   * has none. The rewriter is then not run at all.
+   */
+  #nothingToChange(res: ServerResponse, body: Buffer): boolean {
+    const { trackers, consentMode } = this.#context;
+    if (this.#pageState.denied.some((id) => trackers.categories.has(id)) || this.#wantsBanner(res)) return false;
+    return !mayHaveMarkers(body) && !(consentMode && mayHaveGoogleTag(body));
   }
 
   /** Header time, after the cookies: rewrite the body, or let it pass (and say why, if it matters). */
@@ -244,7 +261,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
         if (report.active) report(contextual(this.reportContext, event));
       },
       afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
-      beforeGoogleTag: options.mode === 'enforce' && usesConsentMode(compiled.policy) ? consentModeDefault(compiled.policy, this.#pageState, this.#cspNonce?.()) : undefined,
+      beforeGoogleTag: options.mode === 'enforce' && this.#context.consentMode ? consentModeDefault(compiled.policy, this.#pageState, this.#connection.cspNonce?.()) : undefined,
     });
   }
 
@@ -306,11 +323,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   }
 }
 
-const MARKERS = [Buffer.from('data-consent-category'), Buffer.from('DATA-CONSENT-CATEGORY')];
-
-function mayHaveMarkers(body: Buffer): boolean {
-  return MARKERS.some((marker) => body.includes(marker));
-}
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function cookieName(setCookie: string): string {
   const end = setCookie.indexOf('=');

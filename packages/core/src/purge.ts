@@ -14,7 +14,8 @@ interface PurgeInput {
   readonly cookies: Readonly<Record<string, string | undefined>>;
   /** Names the response already sets or deletes itself. */
   readonly beingSet: ReadonlySet<string>;
-  readonly secure: boolean;
+  /** The connection is HTTPS (asked only when a cookie is purged: it may look at proxy headers). */
+  readonly secure: () => boolean;
   /** Withdrawal: undeclared cookies go too (when the policy blocks them). */
   readonly includeUndeclared: boolean;
 }
@@ -37,9 +38,9 @@ export function purgeHeaders(input: PurgeInput): Purge[] {
     const declaration = compiled.findCookie(name);
     if (declaration) {
       if (declaration.thirdParty || state.granted.includes(declaration.category)) continue;
-      purges.push(deletion(name, declaration.path, declaration.domain, input.secure, declaration.category));
+      purges.push(deletion(name, declaration.path, declaration.domain, input.secure(), declaration.category));
     } else if (input.includeUndeclared && policy.undeclaredCookies === 'block') {
-      purges.push(deletion(name, '/', undefined, input.secure, undefined));
+      purges.push(deletion(name, '/', undefined, input.secure(), undefined));
     }
   }
   return purges;

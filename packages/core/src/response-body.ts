@@ -10,7 +10,8 @@ export type BodyPlan =
   | { readonly kind: 'refuse-range' };
 
 const PASS: BodyPlan = { kind: 'pass' };
-const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+/** The media types rewritten, tested without building strings (every response goes through here). */
+const HTML_TYPE = /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i;
 const CODINGS = new Map<string, Coding>([
   ['gzip', 'gzip'],
   ['x-gzip', 'gzip'],
@@ -29,8 +30,7 @@ export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
   const status = res.statusCode;
   if (req.method === 'HEAD' || status < 200 || status === 204 || status === 304) return PASS;
   const contentType = String(res.getHeader('content-type') ?? '');
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
-  if (!HTML_TYPES.has(mediaType)) return PASS;
+  if (!HTML_TYPE.test(contentType)) return PASS;
   if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('cache-control') ?? ''))) return { kind: 'pass', report: 'Cache-Control: no-transform' };
   const encoding = String(res.getHeader('content-encoding') ?? 'identity').trim().toLowerCase();
   const coding = encoding === 'identity' || encoding === '' ? undefined : CODINGS.get(encoding);
@@ -94,9 +94,10 @@ export function consentEtag(etag: string, key: string): string {
  * Rewrites If-None-Match for the app: our tags of this state become the app's own again,
  * our tags of another state are dropped. Returns whether one was translated.
  */
-export function translateIfNoneMatch(req: IncomingMessage, key: string): boolean {
+export function translateIfNoneMatch(req: IncomingMessage, state: ConsentState): boolean {
   const header = req.headers['if-none-match'];
   if (!header || !header.includes('-cg')) return false;
+  const key = stateKey(state);
   let translated = false;
   const tags = header.split(',').flatMap((tag) => {
     const match = SUFFIX.exec(tag.trim());

@@ -1,4 +1,4 @@
-import { createGuard, type ConsentOptions, type EndpointResponse, type GuardedResponse } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type GuardedResponse } from '@consent-guard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /**
@@ -12,17 +12,18 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
   const { endpoint, declaration } = guard.options;
 
   return function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
-    const guarded = guard.protect(req, res, { secure: req.secure, cspNonce: () => res.locals.cspNonce as string | undefined });
+    const guarded = guard.protect(req, res, new ExpressConnection(req, res));
     res.locals.consent = guarded.state;
-    if (endpoint !== false && req.path === endpoint) {
+    const path = req.path;
+    if (endpoint !== false && path === endpoint) {
       answerEndpoint(req, res, guarded).catch(next);
       return;
     }
-    if (declaration !== false && req.path === declaration && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (declaration !== false && path === declaration && (req.method === 'GET' || req.method === 'HEAD')) {
       send(res, guard.handleDeclaration(guarded, req));
       return;
     }
-    const asset = guard.handleAsset(req, req.path);
+    const asset = guard.handleAsset(req, path);
     if (asset) send(res, asset);
     else next();
   };
@@ -35,6 +36,25 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
     });
     res.locals.consent = guarded.state;
     send(res, answer);
+  }
+}
+
+/** Read only when needed: `req.secure` runs Express's trust-proxy check. */
+class ExpressConnection implements Connection {
+  readonly #req: Request;
+  readonly #res: Response;
+
+  constructor(req: Request, res: Response) {
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get secure(): boolean {
+    return this.#req.secure;
+  }
+
+  cspNonce(): string | undefined {
+    return this.#res.locals.cspNonce as string | undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { createGuard, type ConsentOptions, type EndpointResponse } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type Connection, type EndpointResponse } from '@consent-guard/core';
 import type { Context, Middleware } from 'koa';
 
 /**
@@ -12,7 +12,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
   const { endpoint, declaration } = guard.options;
 
   return async function consentGuardMiddleware(ctx, next) {
-    const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure, cspNonce: () => ctx.state.cspNonce as string | undefined });
+    const guarded = guard.protect(ctx.req, ctx.res, new KoaConnection(ctx));
     ctx.state.consent = guarded.state;
     if (declaration !== false && ctx.path === declaration && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
       send(ctx, guard.handleDeclaration(guarded, ctx.req));
@@ -29,6 +29,23 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
     ctx.state.consent = guarded.state;
     send(ctx, answer);
   };
+}
+
+/** Read only when needed: `ctx.secure` looks at the proxy headers. */
+class KoaConnection implements Connection {
+  readonly #ctx: Context;
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  get secure(): boolean {
+    return this.#ctx.secure;
+  }
+
+  cspNonce(): string | undefined {
+    return this.#ctx.state.cspNonce as string | undefined;
+  }
 }
 
 function send(ctx: Context, answer: EndpointResponse): void {

@@ -1,3 +1,4 @@
+import { mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
 import { urlLocation } from './trackers.js';
@@ -218,13 +219,6 @@ export class HtmlRewriter implements TokenSink {
     if (out.length === 1) return out[0] === input ? input : out[0]!;
     return Buffer.concat(out);
   }
-}
-
-/** What shows a Google tag (gtag.js, Tag Manager) in a script's text, or anywhere in a page. */
-const GOOGLE_TAG_HINTS = [Buffer.from('gtag('), Buffer.from('dataLayer'), Buffer.from('googletagmanager.com')];
-
-export function mayHaveGoogleTag(bytes: Buffer): boolean {
-  return GOOGLE_TAG_HINTS.some((hint) => bytes.includes(hint));
 }
 
 function isGoogleTagUrl(value: string): boolean {

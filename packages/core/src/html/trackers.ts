@@ -10,6 +10,8 @@ export interface TrackerMatcher {
   /** The trackers whose inline signatures occur in a script's text. */
   matchInline(text: Buffer): TrackerDeclaration[];
   readonly hasInline: boolean;
+  /** The categories that have a tracker (hosts or inline signatures). */
+  readonly categories: ReadonlySet<string>;
 }
 
 interface PathRule {
@@ -112,6 +114,7 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     },
     matchInline: signatureSearch(signatures),
     hasInline: signatures.length > 0,
+    categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }
 

@@ -2,6 +2,7 @@ import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { hookResponseBody, type BodyHooks, type BodyTransform } from './body-hook.js';
+import { methodTarget } from './methods.js';
 
 const BROKEN: BodyTransform = {
   write: () => {
@@ -46,7 +47,7 @@ describe('a body transform that fails', () => {
   it('should turn a page written at once into a 500, never the unchecked page', async () => {
     const failures: Error[] = [];
     const result = await get((res) => {
-      hookResponseBody(res, hooks(false, failures));
+      hookResponseBody(hooks(false, failures), methodTarget(res));
       res.setHeader('Content-Type', 'text/html');
       res.setHeader('Content-Length', '10');
       res.end('<p>secret</p>');
@@ -57,7 +58,7 @@ describe('a body transform that fails', () => {
 
   it('should cut a streamed page off rather than send unchecked bytes', async () => {
     const result = await get((res) => {
-      hookResponseBody(res, hooks());
+      hookResponseBody(hooks(), methodTarget(res));
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.write('<p>unchecked</p>');
       res.end();
@@ -68,7 +69,7 @@ describe('a body transform that fails', () => {
 
   it('should pass the page in report-only mode', async () => {
     const result = await get((res) => {
-      hookResponseBody(res, hooks(true));
+      hookResponseBody(hooks(true), methodTarget(res));
       res.setHeader('Content-Type', 'text/html');
       res.end('<p>as written</p>');
     });

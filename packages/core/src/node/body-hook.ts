@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { MethodTarget } from './methods.js';
 import { Recoder, type Coding } from './recoder.js';
 
 /** A synchronous body transform: bytes in, bytes out (possibly none yet). */
@@ -32,9 +33,9 @@ type End = (chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Ca
  * proxies `write` and `end`. `write` forces the head first, so the choice is made before any
  * body byte; backpressure is the response's own (`write` returns what the real one returns).
  */
-export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
-  const write = res.write as Write;
-  const end = res.end as End;
+export function hookResponseBody(hooks: BodyHooks, target: MethodTarget): void {
+  const write = target.original('write') as Write;
+  const end = target.original('end') as End;
   let recoder: Recoder | undefined;
   const recoderFor = (self: ServerResponse, transform: BodyTransform, coding: Coding) =>
     (recoder ??= new Recoder(self, coding, transform, write, end as (callback?: () => void) => ServerResponse, (error) => hooks.bodyFailed(error), hooks.observeOnly));
@@ -54,7 +55,7 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
     return end.call(self, 'This page could not be checked for consent, so it was not sent.\n');
   };
 
-  res.write = function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
+  target.install('write', function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
@@ -70,9 +71,9 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
     if (out.length > 0) return write.call(this, out, done);
     if (done) process.nextTick(done);
     return !this.writableNeedDrain;
-  } as ServerResponse['write'];
+  } as ServerResponse['write']);
 
-  res.end = function endTransformed(this: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
+  target.install('end', function endTransformed(this: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
     if (typeof chunk === 'function') return endTransformed.call(this, undefined, undefined, chunk as Callback);
     const done = typeof encoding === 'function' ? encoding : callback;
     const hasChunk = chunk !== undefined && chunk !== null;
@@ -102,7 +103,7 @@ export function hookResponseBody(res: ServerResponse, hooks: BodyHooks): void {
       return fail(this, error);
     }
     return out.length > 0 ? end.call(this, out, done) : end.call(this, done);
-  } as ServerResponse['end'];
+  } as ServerResponse['end']);
 }
 
 function toBuffer(chunk: unknown, encoding: BufferEncoding | Callback | undefined): Buffer {

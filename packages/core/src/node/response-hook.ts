@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { installed, type MethodTarget } from './methods.js';
 
 export interface HeaderHooks {
   /**
@@ -30,13 +31,14 @@ type Tagged = WriteHead & { [HOOKS]?: HeaderHooks };
  * setHeader and appendHeader are filtered from the moment our listener has run.
  *
  * Every property written on an Express response costs ~4.5 µs and garbage (Express
- * switches its prototype; see bench/README.md), so the hook writes as few as it can: no
- * marker property (the hooks ride on the wrapper function), the setHeader filter only when
- * an inner writeHead hook needs it, and the trailer filter only on chunked responses,
- * the only ones that send trailers.
+ * switches its prototype; see bench/README.md), so the hooks go where `target` says (see
+ * methods.ts) and the hook writes as few as it can later: no marker property (the hooks
+ * ride on the wrapper function), the setHeader filter only when an inner writeHead hook
+ * needs it, and the trailer filter only on chunked responses, the only ones that send
+ * trailers.
  */
-export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks): void {
-  const next = res.writeHead as AnyWriteHead;
+export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks, target: MethodTarget): void {
+  const next = target.original('writeHead') as AnyWriteHead;
   const innerHook = Object.hasOwn(res, 'writeHead');
   let fired = false;
 
@@ -55,15 +57,13 @@ export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks): vo
   }
   (writeHead as Tagged)[HOOKS] = hooks;
 
-  res.writeHead = writeHead as WriteHead;
-  // Node's alias; a plain assignment on the prototype, so it needs its own instance override.
-  (res as ServerResponse & { writeHeader: WriteHead }).writeHeader = writeHead as WriteHead;
-  filterEarlyHints(res, hooks);
+  target.install('writeHead', writeHead as WriteHead);
+  filterEarlyHints(hooks, target);
 }
 
 /** The hooks installed by `hookResponseHeaders`, when ours is the outermost writeHead. */
 export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
-  return (res.writeHead as Tagged)[HOOKS];
+  return (installed(res, 'writeHead') as Tagged | undefined)?.[HOOKS];
 }
 
 /**
@@ -109,10 +109,10 @@ function filterLaterSetCookies(res: ServerResponse, hooks: HeaderHooks): void {
 }
 
 /** 103 Early Hints can carry any header; a Set-Cookie in them is judged like any other. */
-function filterEarlyHints(res: ServerResponse, hooks: HeaderHooks): void {
-  const { writeEarlyHints } = res;
+function filterEarlyHints(hooks: HeaderHooks, target: MethodTarget): void {
+  const writeEarlyHints = target.original('writeEarlyHints');
   if (typeof writeEarlyHints !== 'function') return;
-  res.writeEarlyHints = function writeEarlyHintsFiltered(hints, callback) {
+  target.install('writeEarlyHints', function writeEarlyHintsFiltered(this: ServerResponse, hints, callback) {
     const filtered: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(hints)) {
       if (!isSetCookie(name)) filtered[name] = value;
@@ -122,7 +122,7 @@ function filterEarlyHints(res: ServerResponse, hooks: HeaderHooks): void {
       }
     }
     return writeEarlyHints.call(this, filtered, callback);
-  };
+  });
 }
 
 /**
