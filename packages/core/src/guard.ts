@@ -12,6 +12,7 @@ import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, requestContext, type ReportEvent, type Reporter } from './reports.js';
 import { assetResponse, gpcResponse, GPC_PATH } from './declaration/assets.js';
 import { usesConsentMode } from './declaration/consent-mode.js';
+import { messagesFor } from './declaration/messages.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -124,6 +125,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
         enforce: resolved.mode === 'enforce',
         endpoint: resolved.endpoint,
         returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo),
+        texts: () => messagesFor(resolved.locale, resolved.messages),
         report: (event) => onReport?.(contextual(context, event)),
       });
     },

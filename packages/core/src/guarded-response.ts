@@ -5,7 +5,7 @@ import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
 import { bannerHtml } from './declaration/banner.js';
 import { consentModeDefault } from './declaration/consent-mode.js';
-import { messagesForRequest } from './declaration/messages.js';
+import { messagesForRequest, type Messages } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
 import { mayHaveGoogleTag, mayHaveMarkers } from './html/quick-look.js';
@@ -69,6 +69,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #etagTranslated: boolean;
   readonly #res: ServerResponse;
   #bannerSuppressed = false;
+  #textsForRequest: { locale: string; messages: Messages } | undefined;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
@@ -162,7 +163,9 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #markVary(res: ServerResponse, judgedCookies: boolean): void {
     const dependsOnConsent = this.#context.sharedPageState === undefined || judgedCookies;
     const fields = dependsOnConsent ? this.#context.vary : '';
-    const all = this.#wantsBanner(res) ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
+    // The banner's texts, and a placeholder's in a page with denied categories, follow Accept-Language.
+    const byLanguage = this.#wantsBanner(res) || (this.#pageState.denied.length > 0 && isHtml(res));
+    const all = byLanguage ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
     if (!all) return;
     // Most responses have no Vary yet.
     if (res.hasHeader('vary')) vary(res, all);
@@ -256,6 +259,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       enforce: options.mode === 'enforce',
       endpoint: options.endpoint,
       shared: this.#context.sharedPageState !== undefined,
+      texts: () => this.#texts,
       returnTo,
       report: (event) => {
         if (report.active) report(contextual(this.reportContext, event));
@@ -272,12 +276,17 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #wantsBanner(res: ServerResponse): boolean {
     const { options } = this.#context;
     if (!options.banner || options.mode !== 'enforce' || options.endpoint === false || this.#bannerSuppressed || this.#pageState.decided) return false;
-    return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
+    return isHtml(res);
+  }
+
+  /** The visitor's language (by Accept-Language) and the site's texts in it. */
+  get #texts(): { locale: string; messages: Messages } {
+    return (this.#textsForRequest ??= messagesForRequest(this.#req.headers['accept-language'], this.#context.options));
   }
 
   #banner(returnTo: string | undefined): string {
     const { compiled, options } = this.#context;
-    const { locale, messages } = messagesForRequest(this.#req.headers['accept-language'], options);
+    const { locale, messages } = this.#texts;
     return bannerHtml({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
@@ -328,4 +337,9 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 function cookieName(setCookie: string): string {
   const end = setCookie.indexOf('=');
   return (end === -1 ? '' : setCookie.slice(0, end)).trim();
+}
+
+/** An HTML page (not XHTML: nothing may follow its `</body>`). */
+function isHtml(res: ServerResponse): boolean {
+  return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
 }

@@ -33,6 +33,11 @@ export interface Messages {
   readonly bannerText: string;
   readonly choose: string;
   readonly moreInfo: string;
+  /** In place of a blocked frame: "This content from {what} needs your consent to {category} cookies." */
+  readonly placeholderText: string;
+  /** "Allow {category}" */
+  readonly placeholderAllow: string;
+  readonly placeholderChoose: string;
 }
 
 const en: Messages = {
@@ -67,6 +72,9 @@ const en: Messages = {
   bannerText: 'We use essential cookies to make this site work. With your consent we also use cookies and trackers for the purposes below; you can change your mind at any time.',
   choose: 'Choose',
   moreInfo: 'Which cookies, and why',
+  placeholderText: 'This content from {what} needs your consent to {category} cookies.',
+  placeholderAllow: 'Allow {category}',
+  placeholderChoose: 'Choose which cookies to allow',
 };
 
 const nb: Messages = {
@@ -101,6 +109,9 @@ const nb: Messages = {
   bannerText: 'Vi bruker nødvendige informasjonskapsler for at nettstedet skal virke. Med ditt samtykke bruker vi også informasjonskapsler og sporere til formålene nedenfor; du kan ombestemme deg når som helst.',
   choose: 'Velg selv',
   moreInfo: 'Hvilke informasjonskapsler, og hvorfor',
+  placeholderText: 'Dette innholdet fra {what} trenger samtykke til informasjonskapsler for {category}.',
+  placeholderAllow: 'Tillat {category}',
+  placeholderChoose: 'Velg hvilke informasjonskapsler du tillater',
 };
 
 export const BUILT_IN: Readonly<Record<string, Messages>> = { en, nb };

@@ -1,4 +1,5 @@
 import type { ConsentState } from '../consent-state.js';
+import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
 import { placeholderDocument } from './placeholder.js';
@@ -15,6 +16,8 @@ export interface PageOptions {
   readonly returnTo: string | undefined;
   /** `cache: 'shared'`: the page is everyone's, so placeholders cannot know what else the visitor granted. */
   readonly shared?: boolean | undefined;
+  /** The visitor's language and texts, for placeholders: asked for only when one is needed. */
+  readonly texts: () => { readonly locale: string; readonly messages: Messages };
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
   /** Markup to insert after the page's `</body>` (the banner), if any. */
   readonly afterBody?: string | undefined;
@@ -34,6 +37,7 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
   let categories = categorySets.get(compiled);
   if (!categories) categorySets.set(compiled, (categories = new Set(compiled.categoryIds)));
   const placeholders = new Map<string, string>();
+  let texts: ReturnType<PageOptions['texts']> | undefined;
   const context: MarkupContext = {
     trackers: options.trackers,
     categories,
@@ -44,7 +48,8 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       const key = `${categoryId}\0${what}`;
       let document = placeholders.get(key);
       if (document === undefined) {
-        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true }, categoryId, what);
+        const { locale, messages } = (texts ??= options.texts());
+        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what);
         placeholders.set(key, document);
       }
       return document;

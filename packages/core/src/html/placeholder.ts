@@ -1,6 +1,7 @@
 import type { ConsentState } from '../consent-state.js';
 import type { Policy } from '../policy/schema.js';
 import { consentForm, returnField } from '../endpoint/forms.js';
+import { fill, type Messages } from '../declaration/messages.js';
 import { escapeHtml } from './escape.js';
 
 export interface PlaceholderInput {
@@ -12,6 +13,9 @@ export interface PlaceholderInput {
   readonly returnTo: string | undefined;
   /** The page is cached for everyone (`cache: 'shared'`): link to the visitor's own choice page instead of granting blind. */
   readonly shared: boolean;
+  /** The visitor's language and its texts. */
+  readonly locale: string;
+  readonly messages: Messages;
 }
 
 /**
@@ -20,7 +24,7 @@ export interface PlaceholderInput {
  * `target="_top"`, so it works with JavaScript off; everything from the policy is escaped.
  */
 export function placeholderDocument(input: PlaceholderInput, categoryId: string, what: string): string {
-  const { policy, state, endpoint, returnTo } = input;
+  const { policy, state, endpoint, returnTo, messages: t } = input;
   const label = policy.categories[categoryId]?.label ?? categoryId;
   const granted = [...new Set([...state.granted, categoryId])].filter((id) => id in policy.categories);
   const fields: [string, string][] = [['action', 'save'], ...granted.map((id): [string, string] => ['categories', id]), ...returnField(returnTo)];
@@ -29,13 +33,15 @@ export function placeholderDocument(input: PlaceholderInput, categoryId: string,
       ? ''
       : input.shared
         ? // A form here would not know what else this visitor granted, and would take it back.
-          `<p><a href="${escapeHtml(choicePageLink(endpoint, returnTo))}" target="_top">Choose which cookies to allow</a></p>`
-        : consentForm(endpoint, fields, `<button type="submit">Allow ${escapeHtml(label)}</button>`, '_top');
+          `<p><a href="${escapeHtml(choicePageLink(endpoint, returnTo))}" target="_top">${escapeHtml(t.placeholderChoose)}</a></p>`
+        : consentForm(endpoint, fields, `<button type="submit">${escapeHtml(fill(t.placeholderAllow, { category: label }))}</button>`, '_top');
+  const text = fill(escapeHtml(t.placeholderText), { what: `<strong>${escapeHtml(what)}</strong>`, category: `<strong>${escapeHtml(label)}</strong>` });
   return (
-    '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
+    `<!doctype html><html lang="${escapeHtml(input.locale)}"><meta charset="utf-8">` +
+    '<meta name="viewport" content="width=device-width">' +
     '<style>html{color-scheme:light dark}body{margin:0;display:grid;place-items:center;min-height:100vh;font:15px/1.4 system-ui,sans-serif;text-align:center;padding:1em;box-sizing:border-box}' +
     'button{font:inherit;padding:.5em 1em;margin-top:.5em;cursor:pointer}</style>' +
-    `<div><p>This content from <strong>${escapeHtml(what)}</strong> needs your consent to <strong>${escapeHtml(label)}</strong> cookies.</p>${form}</div></html>`
+    `<div><p>${text}</p>${form}</div></html>`
   );
 }
 

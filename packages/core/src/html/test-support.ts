@@ -4,6 +4,7 @@ import { chosenState } from '../consent-state.js';
 import { compilePolicy } from '../policy/compile.js';
 import { loadPolicy } from '../policy/load.js';
 import type { PolicyInput } from '../policy/schema.js';
+import { messagesFor } from '../declaration/messages.js';
 import { createPageRewriter } from './page.js';
 import { compileTrackers } from './trackers.js';
 
@@ -50,6 +51,7 @@ export function rewrite(input: Buffer | string, options: RewriteOptions = {}) {
     enforce: (options.mode ?? 'enforce') === 'enforce',
     endpoint: options.endpoint ?? '/consent',
     returnTo: '/page?x=1',
+    texts: () => messagesFor('en'),
     report: (event) => events.push(event),
     beforeGoogleTag: options.beforeGoogleTag,
   });

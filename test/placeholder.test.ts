@@ -1,0 +1,39 @@
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, FRAMEWORKS, type Framework } from './helpers/apps.js';
+import { consentCookie } from './helpers/consent.js';
+
+const PAGE = '<!doctype html><html><head><title>t</title></head><body><iframe src="https://www.google.com/maps/embed?pb=1" title="Map"></iframe></body></html>';
+
+describe.each(FRAMEWORKS)('the placeholder of a blocked frame on %s', (framework: Framework) => {
+  const app = () =>
+    createApp(framework, { messages: { nb: { placeholderAllow: 'Ja takk til {category}' } } }, {
+      raw: {
+        '/page': (_req, res) => {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.end(PAGE);
+        },
+      },
+    });
+  let rejected = '';
+  beforeAll(async () => {
+    rejected = await consentCookie({ action: 'reject-all' });
+  });
+
+  it("should speak the visitor's language, with the site's own texts", async () => {
+    const response = await request(app()).get('/page').set('Cookie', rejected).set('Accept-Language', 'nb-NO, en;q=0.5').expect(200);
+    const srcdoc = /srcdoc="([^"]*)"/.exec(response.text)![1]!;
+    expect(srcdoc).toContain('&lt;html lang=&quot;nb&quot;&gt;');
+    expect(srcdoc).toContain('Dette innholdet fra &lt;strong&gt;Google Maps embed&lt;/strong&gt; trenger samtykke til informasjonskapsler for &lt;strong&gt;Functionality&lt;/strong&gt;.');
+    expect(srcdoc).toContain('&lt;button type=&quot;submit&quot;&gt;Ja takk til Functionality&lt;/button&gt;');
+    // So a cache must not give this page to an English reader.
+    expect(response.headers.vary).toBe('Cookie, Sec-GPC, Accept-Language');
+  });
+
+  it('should fall back to the default language', async () => {
+    const { text } = await request(app()).get('/page').set('Cookie', rejected).set('Accept-Language', 'de').expect(200);
+    expect(text).toContain('This content from &lt;strong&gt;Google Maps embed&lt;/strong&gt; needs your consent to &lt;strong&gt;Functionality&lt;/strong&gt; cookies.');
+    expect(text).toContain('Allow Functionality');
+  });
+});
