@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
+import type { ConsentLogWriter } from './consent-log/log.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
 import { bannerHtml } from './declaration/banner.js';
@@ -26,6 +27,8 @@ export interface GuardContext {
   readonly trackers: TrackerMatcher;
   readonly options: ResolvedOptions;
   readonly report: Reporter;
+  /** The consent log, when `consentLog` is configured. */
+  readonly log: ConsentLogWriter | undefined;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
   /** With `cache: 'shared'`, the state every page is rewritten for: nothing optional granted. */
@@ -37,6 +40,8 @@ export interface Connection {
   readonly secure: boolean;
   /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
   readonly cspNonce?: (() => string | undefined) | undefined;
+  /** The client's address as the framework's trust-proxy setting sees it (`req.ip`, `ctx.ip`), for `consentLog.hashIp`. */
+  readonly clientIp?: (() => string | undefined) | undefined;
 }
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
@@ -50,6 +55,7 @@ const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer
 export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly consent: RequestConsent;
   readonly secure: boolean;
+  readonly clientIp: (() => string | undefined) | undefined;
   readonly #context: GuardContext;
   readonly #req: IncomingMessage;
   /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
@@ -73,6 +79,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.#res = res;
     this.consent = consent;
     this.secure = connection.secure;
+    this.clientIp = connection.clientIp;
     this.#cspNonce = connection.cspNonce;
     hookResponseHeaders(res, this);
     hookResponseBody(res, this);

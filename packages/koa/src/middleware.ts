@@ -1,5 +1,8 @@
-import { createGuard, type ConsentOptions, type EndpointResponse } from '@consent-guard/core';
-import type { Context, Middleware } from 'koa';
+import { createGuard, type ConsentOptions, type EndpointResponse, type Guard } from '@consent-guard/core';
+import type { Context, Middleware, Next } from 'koa';
+
+/** The middleware, with the consent log (`consentLog` option) and `close()` for shutdown. */
+export type ConsentGuardMiddleware = Middleware & Pick<Guard, 'consentLog' | 'close'>;
 
 /**
  * Koa middleware (Koa 3 and 2). Validates the options and the policy now, throwing a
@@ -7,12 +10,14 @@ import type { Context, Middleware } from 'koa';
  * consent into `ctx.state.consent`, filters every Set-Cookie just before the head is sent,
  * and answers the consent endpoint.
  */
-export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
+export function consentGuard(options: Readonly<ConsentOptions>): ConsentGuardMiddleware {
   const guard = createGuard(options);
   const { endpoint, declaration } = guard.options;
 
-  return async function consentGuardMiddleware(ctx, next) {
-    const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure, cspNonce: () => ctx.state.cspNonce as string | undefined });
+  return Object.assign(consentGuardMiddleware, { consentLog: guard.consentLog, close: guard.close });
+
+  async function consentGuardMiddleware(ctx: Context, next: Next) {
+    const guarded = guard.protect(ctx.req, ctx.res, { secure: ctx.secure, cspNonce: () => ctx.state.cspNonce as string | undefined, clientIp: () => ctx.ip });
     ctx.state.consent = guarded.state;
     if (declaration !== false && ctx.path === declaration && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
       send(ctx, guard.handleDeclaration(guarded, ctx.req));
@@ -28,7 +33,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
     });
     ctx.state.consent = guarded.state;
     send(ctx, answer);
-  };
+  }
 }
 
 function send(ctx: Context, answer: EndpointResponse): void {
