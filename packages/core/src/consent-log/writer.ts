@@ -65,7 +65,10 @@ export class Writer {
     if (this.#closed) return this.#drop(1, 'closed');
     if (this.#pending.length >= this.#settings.queueSize) return this.#drop(1, 'queue-full');
     this.#pending.push(record);
-    this.#schedule(this.#pending.length >= this.#settings.batchSize ? 0 : this.#settings.flushIntervalMs);
+    if (this.#pending.length < this.#settings.batchSize) return this.#schedule(this.#settings.flushIntervalMs);
+    // A full batch goes now, unless a retry is waiting out its delay.
+    if (this.#retryMs === 0) this.#cancelTimer();
+    this.#schedule(0);
   }
 
   /** One attempt, now, to write everything queued; rejects if the store fails (the records stay queued). */
