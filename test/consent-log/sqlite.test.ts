@@ -56,6 +56,17 @@ describe('the SQLite store on disk', () => {
     });
   });
 
+  it('should write on a thread of its own: the site\'s event loop turns while a batch is written', async () => {
+    const store = openConsentStore(join(dir, 'thread.db'));
+    await store.open();
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await store.write(Array.from({ length: 2000 }, (_, i) => record(`t${i}`, '2026-01-01T00:00:00.000Z')));
+    expect(turned).toBe(true);
+    expect(await store.count()).toBe(2000);
+    await store.close();
+  });
+
   it('should reject opening a path it cannot create, with the reason', async () => {
     const store = openConsentStore(join(dir, 'missing-dir', 'consent.db'));
     await expect(store.open()).rejects.toThrow(/directory does not exist|unable to open/);

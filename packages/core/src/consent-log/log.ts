@@ -1,4 +1,3 @@
-import type { ConsentAction } from '../reports.js';
 import { CONSENT_RECORD_FORMAT, hashIp, type ConsentRecord } from './record.js';
 import type { ResolvedLogOptions } from './options.js';
 import type { ConsentStore, RecordRange } from './store.js';
@@ -30,18 +29,11 @@ export interface ConsentLogStats {
   readonly deleted: number;
 }
 
-/** A consent change as the guard sees it, before it becomes a record. */
-export interface ConsentChange {
-  readonly consentId: string;
-  readonly revision: string;
-  readonly granted: readonly string[];
-  readonly denied: readonly string[];
-  readonly action: ConsentAction;
-  readonly source: string;
-  readonly locale: string | null;
+/** A consent change as the guard sees it: the record's fields, with the raw headers it summarizes or hashes. */
+export type ConsentChange = Pick<ConsentRecord, 'consentId' | 'revision' | 'granted' | 'denied' | 'action' | 'source' | 'locale'> & {
   readonly userAgent: string | undefined;
   readonly clientIp: (() => string | undefined) | undefined;
-}
+};
 
 /** What the guard holds: the public log, plus recording and shutdown. */
 export interface ConsentLogWriter extends ConsentLog {

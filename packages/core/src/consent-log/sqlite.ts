@@ -1,144 +1,106 @@
-import type { Database } from 'better-sqlite3';
-import { requireOptional } from './optional.js';
-import { CONSENT_RECORD_FORMAT, type ConsentRecord } from './record.js';
-import { EXPORT_PAGE, type ConsentStore, type RecordRange } from './store.js';
+import { Worker } from 'node:worker_threads';
+import { assertInstalled } from './optional.js';
+import type { ConsentRecord } from './record.js';
+import type { Call, Reply } from './sqlite-worker.js';
+import type { ConsentStore, RecordRange } from './store.js';
 
-/** The schema version this code writes (`PRAGMA user_version`). */
-export const SQLITE_SCHEMA_VERSION = 1;
+export { SQLITE_SCHEMA_VERSION } from './sqlite-database.js';
 
-const COLUMNS = 'seq, consent_id, time, revision, granted, denied, action, source, locale, user_agent, ip_hash, format';
-const CREATE_V1 = `
-  CREATE TABLE consent_records (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    consent_id TEXT NOT NULL,
-    time INTEGER NOT NULL, -- ms since the epoch
-    revision TEXT NOT NULL,
-    granted TEXT NOT NULL, -- JSON array of category ids
-    denied TEXT NOT NULL,
-    action TEXT NOT NULL,
-    source TEXT NOT NULL,
-    locale TEXT,
-    user_agent TEXT,
-    ip_hash TEXT,
-    format INTEGER NOT NULL
-  );
-  CREATE INDEX consent_records_by_id ON consent_records (consent_id, time);
-  CREATE INDEX consent_records_by_time ON consent_records (time, seq);`;
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
 
-// Version 0, the draft log (comma-separated ids, ISO text times, no locale, user agent or
-// IP hash), is copied into version 1 and dropped.
-const FROM_V0 = `
-  INSERT INTO consent_records (consent_id, time, revision, granted, denied, action, source, format)
-  SELECT consent_id,
-    CAST(ROUND((julianday(recorded_at) - 2440587.5) * 86400000) AS INTEGER),
-    revision,
-    CASE granted WHEN '' THEN '[]' ELSE '["' || REPLACE(granted, ',', '","') || '"]' END,
-    CASE denied WHEN '' THEN '[]' ELSE '["' || REPLACE(denied, ',', '","') || '"]' END,
-    action, source, ${CONSENT_RECORD_FORMAT}
-  FROM consent_log ORDER BY recorded_at;
-  DROP TABLE consent_log;`;
-
-interface Row {
-  seq: number;
-  consent_id: string;
-  time: number;
-  revision: string;
-  granted: string;
-  denied: string;
-  action: ConsentRecord['action'];
-  source: string;
-  locale: string | null;
-  user_agent: string | null;
-  ip_hash: string | null;
+/** The worker: the built file; run from source (the test runner), the TypeScript one through tsx's loader. */
+function spawn(path: string): Worker {
+  if (!WORKER.pathname.endsWith('.ts')) return new Worker(WORKER, { workerData: { path } });
+  // An eval'd worker resolves bare names from the working directory: the repository's root.
+  const load = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER.href)}); })`;
+  return new Worker(load, { eval: true, workerData: { path } });
 }
 
-/** One SQLite file, in WAL mode (readers such as the CLI do not block the site's writes). */
+/**
+ * One SQLite file, in WAL mode (readers such as the CLI do not block the site's writes),
+ * through better-sqlite3 in a worker thread: its calls are synchronous, and a batch or a
+ * checkpoint run on the site's thread would hold up every response meanwhile.
+ */
 export function sqliteStore(path: string): ConsentStore {
-  let db: Database | undefined;
-  const opened = () => {
-    if (!db) throw new Error('the SQLite consent store is not open');
-    return db;
+  let thread: Thread | undefined;
+  const call = (request: Call): Promise<unknown> => {
+    if (!thread) return Promise.reject(new Error('the SQLite consent store is not open'));
+    return thread.call(request);
   };
-  const bounds = (range: RecordRange = {}) => [range.since?.getTime() ?? Number.MIN_SAFE_INTEGER, range.until?.getTime() ?? Number.MAX_SAFE_INTEGER];
+  const range = ({ since, until }: RecordRange = {}): [number | undefined, number | undefined] => [since?.getTime(), until?.getTime()];
   return {
     async open() {
-      if (db) return;
-      const { default: Sqlite } = await requireOptional<{ default: typeof import('better-sqlite3') }>('better-sqlite3', 'sqlite');
-      const database = new Sqlite(path);
-      try {
-        database.pragma('journal_mode = WAL');
-        database.pragma('busy_timeout = 5000');
-        database.pragma('synchronous = NORMAL');
-        migrate(database);
-      } catch (error) {
-        database.close();
-        throw error;
-      }
-      db = database;
+      if (thread?.alive) return;
+      assertInstalled('better-sqlite3', 'SQLite');
+      thread = await Thread.start(path);
     },
     async write(records) {
-      const insert = opened().prepare(
-        'INSERT INTO consent_records (consent_id, time, revision, granted, denied, action, source, locale, user_agent, ip_hash, format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      opened().transaction(() => {
-        for (const r of records) {
-          insert.run(r.consentId, Date.parse(r.time), r.revision, JSON.stringify(r.granted), JSON.stringify(r.denied), r.action, r.source, r.locale, r.userAgent, r.ipHash, r.format);
-        }
-      })();
+      await call({ op: 'write', args: [records] });
     },
-    async byConsentId(consentId) {
-      return (opened().prepare(`SELECT ${COLUMNS} FROM consent_records WHERE consent_id = ? ORDER BY time, seq`).all(consentId) as Row[]).map(toRecord);
+    byConsentId: async (consentId) => (await call({ op: 'byConsentId', args: [consentId] })) as ConsentRecord[],
+    async *export(within) {
+      const [since, until] = range(within);
+      let after: [number, number] | undefined;
+      do {
+        const page = (await call({ op: 'page', args: [{ since, until, after }] })) as { records: ConsentRecord[]; next: [number, number] | undefined };
+        yield* page.records;
+        after = page.next;
+      } while (after);
     },
-    async *export(range) {
-      const [since, until] = bounds(range);
-      const page = opened().prepare(`SELECT ${COLUMNS} FROM consent_records WHERE time >= ? AND time < ? AND (time > ? OR (time = ? AND seq > ?)) ORDER BY time, seq LIMIT ${EXPORT_PAGE}`);
-      let after = [Number.MIN_SAFE_INTEGER, 0];
-      for (;;) {
-        const rows = page.all(since, until, after[0], after[0], after[1]) as Row[];
-        for (const row of rows) yield toRecord(row);
-        const last = rows.at(-1);
-        if (!last || rows.length < EXPORT_PAGE) return;
-        after = [last.time, last.seq];
-      }
-    },
-    async count(range) {
-      return (opened().prepare('SELECT COUNT(*) AS n FROM consent_records WHERE time >= ? AND time < ?').get(...bounds(range)) as { n: number }).n;
-    },
-    async deleteBefore(time) {
-      return opened().prepare('DELETE FROM consent_records WHERE time < ?').run(time.getTime()).changes;
-    },
+    count: async (within) => (await call({ op: 'count', args: range(within) })) as number,
+    deleteBefore: async (time) => (await call({ op: 'deleteBefore', args: [time.getTime()] })) as number,
     async close() {
-      db?.close();
-      db = undefined;
+      await thread?.close();
+      thread = undefined;
     },
   };
 }
 
-function migrate(db: Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SQLITE_SCHEMA_VERSION) return;
-  if (version > SQLITE_SCHEMA_VERSION) {
-    throw new Error(`the consent log's schema is version ${version}, newer than this consent-guard knows (${SQLITE_SCHEMA_VERSION}): upgrade consent-guard`);
-  }
-  db.transaction(() => {
-    db.exec(CREATE_V1);
-    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'consent_log'").get()) db.exec(FROM_V0);
-    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-  }).immediate();
-}
+/** The worker and its calls in flight. It keeps the process alive only while a call is. */
+class Thread {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #next = 1;
+  alive = true;
 
-function toRecord(row: Row): ConsentRecord {
-  return {
-    format: CONSENT_RECORD_FORMAT,
-    consentId: row.consent_id,
-    time: new Date(row.time).toISOString(),
-    revision: row.revision,
-    granted: JSON.parse(row.granted) as string[],
-    denied: JSON.parse(row.denied) as string[],
-    action: row.action,
-    source: row.source,
-    locale: row.locale,
-    userAgent: row.user_agent,
-    ipHash: row.ip_hash,
-  };
+  private constructor(worker: Worker) {
+    this.#worker = worker;
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      if ('error' in reply) waiting?.reject(new Error(reply.error));
+      else waiting?.resolve(reply.result);
+    });
+    const fail = (error: Error) => {
+      this.alive = false;
+      for (const waiting of this.#pending.values()) waiting.reject(error);
+      this.#pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the SQLite consent store's thread stopped (exit code ${code})`)));
+  }
+
+  /** A thread with the database open (schema created or migrated), or the reason it could not open. */
+  static async start(path: string): Promise<Thread> {
+    const worker = spawn(path);
+    const thread = new Thread(worker);
+    worker.ref();
+    await new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
+    return thread;
+  }
+
+  call(call: Call): Promise<unknown> {
+    if (!this.alive) return Promise.reject(new Error('the SQLite consent store\'s thread has stopped'));
+    const id = this.#next++;
+    this.#worker.ref();
+    this.#worker.postMessage({ id, call });
+    return new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+  }
+
+  async close(): Promise<void> {
+    if (!this.alive) return;
+    await this.call({ op: 'close', args: [] });
+    await this.#worker.terminate();
+  }
 }
