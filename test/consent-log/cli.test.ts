@@ -33,6 +33,19 @@ beforeAll(async () => {
 
 const jsonl = (records: readonly ConsentRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
+/** The CLI in this process (no start-up per case), its output collected as the binary would print it. */
+async function runMain(args: readonly string[]) {
+  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+  const text = (stream: PassThrough) => {
+    let all = '';
+    stream.on('data', (chunk: Buffer) => (all += chunk.toString()));
+    return () => all;
+  };
+  const [out, err] = [text(stdout), text(stderr)];
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: out(), stderr: err() };
+}
+
 describe('consent-guard records export', () => {
   it('should print every record as JSON Lines, oldest first', async () => {
     expect(await runCli(['records', 'export', '--store', small])).toEqual({ code: 0, stdout: jsonl(RECORDS), stderr: '' });
@@ -41,12 +54,12 @@ describe('consent-guard records export', () => {
   it('should export a range: --since inclusive, --until exclusive, dates as UTC midnight', async () => {
     const { code, stdout } = await runCli(['records', 'export', '--store', `sqlite:${small}`, '--since', '2026-02-01', '--until', '2026-02-15T08:00:00Z']);
     expect({ code, stdout }).toEqual({ code: 0, stdout: jsonl([RECORDS[1]!]) });
-    const later = await runCli(['records', 'export', '--store', small, '--since', '2026-02-15T09:00:00+01:00']);
+    const later = await runMain(['records', 'export', '--store', small, '--since', '2026-02-15T09:00:00+01:00']);
     expect(later.stdout).toBe(jsonl(RECORDS.slice(2)));
   });
 
   it('should write CSV with a header row, ids space-separated and cells quoted where needed', async () => {
-    const { code, stdout } = await runCli(['records', 'export', '--store', small, '--format', 'csv', '--until', '2026-02-02']);
+    const { code, stdout } = await runMain(['records', 'export', '--store', small, '--format', 'csv', '--until', '2026-02-02']);
     expect(code).toBe(0);
     expect(stdout).toBe(
       'format,consent_id,time,revision,granted,denied,action,source,locale,user_agent,ip_hash\n' +
@@ -87,11 +100,11 @@ describe('consent-guard records export', () => {
     [['records'], 'missing subcommand: consent-guard records export|show'],
     [['records', 'list'], 'unknown subcommand "records list"; use records export or records show'],
   ])('should refuse %j with exit 1 and say why', async (args, message) => {
-    expect(await runCli(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard --help shows how to call it)\n` });
+    expect(await runMain(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard --help shows how to call it)\n` });
   });
 
   it('should exit 1 with the reason when the store cannot be opened, without a password from the URL', async () => {
-    const { code, stderr } = await runCli(['records', 'export', '--store', 'postgres://user:hunter2@127.0.0.1:1/db']);
+    const { code, stderr } = await runMain(['records', 'export', '--store', 'postgres://user:hunter2@127.0.0.1:1/db']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^consent-guard: postgres:\/\/…@127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
     expect(stderr).not.toContain('hunter2');
@@ -104,6 +117,6 @@ describe('consent-guard records show', () => {
   });
 
   it('should exit 1 when there is none', async () => {
-    expect(await runCli(['records', 'show', 'nobody', '--store', small])).toEqual({ code: 1, stdout: '', stderr: 'consent-guard: no records of consent id "nobody"\n' });
+    expect(await runMain(['records', 'show', 'nobody', '--store', small])).toEqual({ code: 1, stdout: '', stderr: 'consent-guard: no records of consent id "nobody"\n' });
   });
 });
