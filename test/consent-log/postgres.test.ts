@@ -45,7 +45,7 @@ describeStoreContract('the PostgreSQL store', {
 });
 
 describe('the PostgreSQL store with a pool', () => {
-  it('should use a pool it is given, one INSERT per batch, and leave the pool open on close', async () => {
+  it('should use a pool it is given, one INSERT per batch, and leave the pool open on close (and usable on a reopen)', async () => {
     const pool = new pg.Pool({ connectionString: await server.createSchema('given_pool') });
     const statements: string[] = [];
     const counting = {
@@ -62,6 +62,9 @@ describe('the PostgreSQL store with a pool', () => {
     expect(statements.filter((s) => s === 'INSERT INTO')).toHaveLength(1);
     await store.close();
     expect((await pool.query('SELECT COUNT(*)::int AS n FROM consent_records')).rows).toEqual([{ n: 300 }]);
+    await store.open();
+    expect(await store.count()).toBe(300);
+    await store.close();
     await pool.end();
   });
 });

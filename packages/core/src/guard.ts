@@ -74,7 +74,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const { policy: policyInput, ...resolved } = resolveOptions(options);
   const compiled = compilePolicy(loadPolicy(policyInput));
   const report = createReporter(resolved.onReport);
-  const log = resolved.consentLog && createConsentLog(resolved.consentLog, logEvents(resolved.mode, report));
+  const consentLog = resolved.consentLog && createConsentLog(resolved.consentLog, logEvents(resolved.mode, report));
 
   const trackers = compileTrackers(compiled.policy);
   const context: GuardContext = {
@@ -82,14 +82,14 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     trackers,
     options: resolved,
     report,
-    log,
+    log: consentLog,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
     // Nothing stored, no signal, opt-in: only the required categories.
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);
-  const read = (request: RequestLike, clientIp?: () => string | undefined): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report, log }, request, clientIp);
+  const read = (request: RequestLike, clientIp?: () => string | undefined): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report, consentLog }, request, clientIp);
 
   const assetsAt = resolved.endpoint === false ? undefined : `${resolved.endpoint}/`;
   const gpcStatement = compiled.gpcIds.size > 0 ? gpcResponse(compiled.policy) : undefined;
@@ -133,8 +133,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
         report: (event) => onReport?.(contextual(context, event)),
       });
     },
-    consentLog: log,
-    close: () => log?.close() ?? Promise.resolve(),
+    consentLog,
+    close: () => consentLog?.close() ?? Promise.resolve(),
   };
 }
 
@@ -144,11 +144,11 @@ interface ReadDeps {
   readonly decode: (value: string) => StoredConsent | undefined;
   readonly sources: ConsentSources | undefined;
   readonly report: Reporter;
-  readonly log: ConsentLogWriter | undefined;
+  readonly consentLog: ConsentLogWriter | undefined;
 }
 
 function readConsent(deps: ReadDeps, request: RequestLike, clientIp: (() => string | undefined) | undefined): RequestConsent {
-  const { compiled, options, decode, sources, report, log } = deps;
+  const { compiled, options, decode, sources, report, consentLog } = deps;
   const header = request.headers.cookie;
   const hasCookies = typeof header === 'string' && header !== '';
   // Raw values: each reader decodes what it reads, once, after splitting its own fields.
@@ -170,7 +170,7 @@ function readConsent(deps: ReadDeps, request: RequestLike, clientIp: (() => stri
   if (managed?.fresh) {
     const { granted, denied, revision } = state;
     if (report.active) report(contextual(requestContext(options.mode, request), { type: 'consent-changed', action: 'save', granted, denied, source: managed.cmp, consentId: managed.consentId, revision }));
-    log?.record({
+    consentLog?.record({
       consentId: managed.consentId ?? derivedConsentId(managed.cmp, managed.value),
       revision,
       granted,

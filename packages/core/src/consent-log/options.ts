@@ -51,7 +51,7 @@ export function resolveLogOptions(value: unknown): ResolvedLogOptions | undefine
     throw new TypeError('option consentLog.hashIp must be { secret } with a secret of at least 16 characters (leave it out to record no IP hash)');
   }
   return {
-    store: openConsentStore(store),
+    store: openConsentStore(store as ConsentLogOptions['store']),
     hashIpSecret: (hashIp as { secret: string } | undefined)?.secret,
     retentionDays: retentionDays === undefined ? undefined : integer('retentionDays', retentionDays, 1, 100 * 365),
     queueSize: integer('queueSize', queueSize, 1, 10_000_000),
@@ -65,10 +65,10 @@ export function resolveLogOptions(value: unknown): ResolvedLogOptions | undefine
  * `postgresql://…`, `sqlite:<file>` or a file path —, a `pg.Pool`, or a `ConsentStore` as
  * is. Checks that the package it needs is installed; nothing is opened yet (`open()`).
  */
-export function openConsentStore(store: unknown): ConsentStore {
+export function openConsentStore(store: ConsentLogOptions['store']): ConsentStore {
   if (typeof store === 'string') return storeFromSpec(store);
   if (typeof store === 'object' && store !== null) {
-    const object = store as Record<string, unknown>;
+    const object = store as unknown as Record<string, unknown>;
     if (STORE_METHODS.every((method) => typeof object[method] === 'function')) return store as ConsentStore;
     // A pg.Pool (or anything with its query/connect/end).
     if (['query', 'connect', 'end'].every((method) => typeof object[method] === 'function')) return postgresStore(store as PgPoolLike);

@@ -129,7 +129,8 @@ export function postgresStore(connection: string | PgPoolLike): ConsentStore {
       return (await (await ready()).query('DELETE FROM consent_records WHERE time < $1', [time])).rowCount ?? 0;
     },
     async close() {
-      if (typeof connection === 'string') await pool?.end();
+      if (typeof connection !== 'string') return;
+      await pool?.end();
       pool = undefined;
     },
   };
