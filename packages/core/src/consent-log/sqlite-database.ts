@@ -68,8 +68,9 @@ export class SqliteDatabase {
   constructor(Sqlite: typeof import('better-sqlite3'), path: string) {
     const db = new Sqlite(path);
     try {
-      db.pragma('journal_mode = WAL');
+      // Set first: several instances opening one file at once wait for each other's locks.
       db.pragma('busy_timeout = 5000');
+      db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       migrate(db);
     } catch (error) {
@@ -123,12 +124,14 @@ function bounds(since: number | undefined, until: number | undefined): [number, 
 }
 
 function migrate(db: Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SQLITE_SCHEMA_VERSION) return;
-  if (version > SQLITE_SCHEMA_VERSION) {
-    throw new Error(`the consent log's schema is version ${version}, newer than this consent-guard knows (${SQLITE_SCHEMA_VERSION}): upgrade consent-guard`);
-  }
+  // The version is read under the write lock (an immediate transaction): of several
+  // instances starting together, the first migrates and the others find it done.
   db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === SQLITE_SCHEMA_VERSION) return;
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw new Error(`the consent log's schema is version ${version}, newer than this consent-guard knows (${SQLITE_SCHEMA_VERSION}): upgrade consent-guard`);
+    }
     db.exec(CREATE_V1);
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'consent_log'").get()) db.exec(FROM_V0);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
