@@ -4,8 +4,9 @@
 //   node http.js                          # 5 rounds of 3 s per run
 //   BENCH_ROUNDS=9 BENCH_SECONDS=5 node http.js
 //   BENCH_ONLY=express node http.js       # only the runs whose variant names this
-import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
+import { median } from './median.js';
+import { ask, startServer as start } from './servers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -47,7 +48,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const run of RUNS) {
     const [variant, visitor, path] = run;
     const server = servers.get(variant);
-    const before = await stats(server.child);
+    const before = await ask(server.child);
     const result = await autocannon({
       url: `http://127.0.0.1:${server.port}${path}`,
       connections: CONNECTIONS,
@@ -55,7 +56,7 @@ for (let round = 1; round <= ROUNDS; round++) {
       headers: VISITORS[visitor],
     });
     if (result.errors || result.non2xx) throw new Error(`${key(run)}: ${result.errors} errors, ${result.non2xx} non-2xx responses`);
-    const after = await stats(server.child);
+    const after = await ask(server.child);
     results.get(key(run)).rps.push(result.requests.average);
     results.get(key(run)).p99.push(result.latency.p99);
     results.get(key(run)).cpu.push((after.cpuMicros - before.cpuMicros) / (after.requests - before.requests));
@@ -78,28 +79,6 @@ for (const run of RUNS) {
 
 function key([variant, visitor, path]) {
   return `${variant} / ${visitor} / ${path}`;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function stats(child) {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send('stats');
-  });
-}
-
-function start(variant) {
-  return new Promise((resolve, reject) => {
-    const child = fork(new URL('./server.js', import.meta.url), [variant]);
-    child.once('message', ({ port }) => resolve({ child, port }));
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
-  });
 }
 
 async function acceptedCookie() {

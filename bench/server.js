@@ -1,5 +1,6 @@
 // One benchmark server, in its own process so that the load generator does not share its
-// event loop. argv[2] names the variant; the port goes back to the parent over IPC.
+// event loop. argv[2] names the variant (argv[3]: the consent log's store, for the `+ log`
+// variants); the port goes back to the parent over IPC.
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import { pages } from './pages.js';
@@ -16,9 +17,10 @@ const JSON_BODY = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: 
 const EXPIRES = new Date('2031-01-01T00:00:00Z');
 
 // What a typical page does: an essential session cookie, a statistics and a marketing one.
-function expressApp(guarded, mode) {
+let guard;
+function expressApp(guarded, mode, consentLog) {
   const app = express();
-  if (guarded) app.use(expressGuard({ policy, secret, ...(mode ? { mode } : {}) }));
+  if (guarded) app.use((guard = expressGuard({ policy, secret, ...(mode ? { mode } : {}), ...(consentLog ? { consentLog } : {}) })));
   app.get('/', (_req, res) => {
     res.cookie('PHPSESSID', 'abc123', { httpOnly: true });
     res.cookie('_ga', 'GA1.1.123.456', { expires: EXPIRES });
@@ -62,18 +64,29 @@ const variants = {
   'express + guard, report-only': () => expressApp(true, 'report-only'),
   'koa (bare)': () => koaApp(false),
   'koa + guard': () => koaApp(true),
+  'express + guard + log': () => expressApp(true, undefined, { store: process.argv[3] }),
 };
 
 const make = variants[process.argv[2]];
 if (!make) throw new Error(`unknown variant ${process.argv[2]}; one of ${Object.keys(variants).join(', ')}`);
 const server = (await import('node:http')).createServer(make());
 let requests = 0;
-server.on('request', () => requests++);
+let consentChanges = 0;
+server.on('request', (req) => {
+  requests++;
+  if (req.method === 'POST') consentChanges++;
+});
 // Forked by http.js, the port goes back over IPC; run alone (instructions.sh), it is printed.
 server.listen(0, '127.0.0.1', () => (process.send ? process.send({ port: server.address().port }) : console.log(`listening ${server.address().port}`)));
 // The parent asks for CPU time and request count around each run: CPU per request is the
 // guard's real cost, whatever the load generator manages on a shared machine.
-process.on('message', () => {
+// 'log': the consent log's counters, once what is queued is written.
+process.on('message', async (message) => {
+  if (message === 'log') {
+    await guard.consentLog.flush();
+    process.send?.({ ...guard.consentLog.stats(), consentChanges });
+    return;
+  }
   const { user, system } = process.cpuUsage();
   process.send?.({ cpuMicros: user + system, requests });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { ConsentOptions } from '@consent-guard/core';
+import type { ConsentOptions, Guard } from '@consent-guard/core';
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import express from 'express';
@@ -32,16 +32,18 @@ export type Options = Partial<ConsentOptions> & {
   unguarded?: boolean;
   /** Trust X-Forwarded-* headers (Express `trust proxy`, Koa `app.proxy`). */
   proxy?: boolean;
+  /** Receives the mounted middleware's consent log and close(). */
+  onGuard?: (guard: Pick<Guard, 'consentLog' | 'close'>) => void;
 };
 
 /** A request listener for `supertest`: the framework's app with the guard mounted first. */
 export function createApp(framework: Framework, options: Options = {}, routes: Routes = {}) {
-  const { unguarded, proxy = false, ...rest } = options;
+  const { unguarded, proxy = false, onGuard, ...rest } = options;
   const guardOptions = { policy: POLICY, secret: SECRET, ...rest } as ConsentOptions;
   if (framework === 'express5' || framework === 'express4') {
     const app = framework === 'express5' ? express() : express4();
     app.set('trust proxy', proxy);
-    if (!unguarded) app.use(expressGuard(guardOptions));
+    if (!unguarded) app.use(mounted(expressGuard(guardOptions), onGuard));
     for (const [path, route] of Object.entries(routes.raw ?? {})) app.all(path, (req, res) => route(req, res));
     for (const [path, route] of Object.entries(routes.express ?? {})) app.all(path, route);
     app.get('/state', (_req, res) => {
@@ -52,7 +54,7 @@ export function createApp(framework: Framework, options: Options = {}, routes: R
   const app = framework === 'koa3' ? new Koa() : new Koa2();
   app.silent = true;
   app.proxy = proxy;
-  if (!unguarded) app.use(koaGuard(guardOptions));
+  if (!unguarded) app.use(mounted(koaGuard(guardOptions), onGuard));
   app.use(async (ctx) => {
     const raw = routes.raw?.[ctx.path];
     if (raw) {
@@ -65,6 +67,11 @@ export function createApp(framework: Framework, options: Options = {}, routes: R
     if (ctx.path === '/state') ctx.body = ctx.state.consent;
   });
   return app.callback();
+}
+
+function mounted<T extends Pick<Guard, 'consentLog' | 'close'>>(middleware: T, onGuard: Options['onGuard']): T {
+  onGuard?.(middleware);
+  return middleware;
 }
 
 /** Names of the cookies a response sets, other than the consent cookie. */

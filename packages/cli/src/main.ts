@@ -18,6 +18,14 @@ Commands:
       --json                    Print the report as JSON.
       --suggest                 Also print a policy draft for what the policy does not declare.
       --chromium <path>         The browser (default: $CONSENT_GUARD_CHROMIUM or /usr/bin/chromium).
+  records export                The consent log's records of a time range, oldest first.
+      --store <db>              A SQLite file or a postgres:// URL (required).
+      --since <date>            From this date or time, inclusive (ISO 8601, UTC when no offset).
+      --until <date>            Up to this date or time, exclusive.
+      --format jsonl|csv        (default: jsonl)
+      --out <file>              Write to a file instead of stdout.
+  records show <consent id>     Every record of one consent id, as JSON Lines (exit 1 when none).
+      --store <db>              A SQLite file or a postgres:// URL (required).
 
 Exit codes: 0 clean, 1 errors, 2 scan found a violation.
 `;
@@ -45,6 +53,8 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
         const { scan } = await import('./scan/scan.js');
         return await scan(single(parsed, 'scan <url>'), parsed.values, io);
       }
+      case 'records':
+        return await records(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -52,13 +62,29 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
         io.stdout.write(USAGE);
         return command === undefined ? EXIT.error : EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are lint, render and scan`);
+        throw new UsageError(`unknown command "${command}"; the commands are lint, render, scan and records`);
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`consent-guard: ${error.message}\n(consent-guard --help shows how to call it)\n`);
     return EXIT.error;
   }
+}
+
+async function records(args: readonly string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  // Loaded only here: opening a store loads its database driver.
+  const { exportRecords, showRecords } = await import('./records.js');
+  if (sub === 'export') {
+    const parsed = parse(rest, { store: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}": consent-guard records export --store <db>`);
+    return exportRecords(parsed.values, io);
+  }
+  if (sub === 'show') {
+    const parsed = parse(rest, { store: { type: 'string' } });
+    return showRecords(single(parsed, 'records show <consent id> --store <db>'), parsed.values, io);
+  }
+  throw new UsageError(sub === undefined ? 'missing subcommand: consent-guard records export|show' : `unknown subcommand "records ${sub}"; use records export or records show`);
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];

@@ -17,6 +17,8 @@ import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
 import { resolveOptions, type ConsentOptions, type RequestLike, type ResolvedOptions } from './options.js';
+import { createConsentLog, type ConsentLog, type ConsentLogWriter, type LogEvents } from './consent-log/log.js';
+import { derivedConsentId } from './consent-log/record.js';
 import createDebug from 'debug';
 
 const log = createDebug('consent-guard');
@@ -57,6 +59,10 @@ export interface Guard {
    * that do not go through `protect` (static rendering, other frameworks).
    */
   htmlRewriter(state: ConsentState, options?: { readonly returnTo?: string; readonly onReport?: (event: ReportEvent) => void }): HtmlStreamRewriter;
+  /** The consent log (`consentLog` option), or undefined when it is off. */
+  readonly consentLog: ConsentLog | undefined;
+  /** Writes the consent log's queue and closes its store; call it on shutdown. Resolves at once without a log. */
+  close(): Promise<void>;
 }
 
 /** Bytes in, bytes out: `write` returns what can go out now, `end` the rest. */
@@ -70,6 +76,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const { policy: policyInput, ...resolved } = resolveOptions(options);
   const compiled = compilePolicy(loadPolicy(policyInput));
   const report = createReporter(resolved.onReport);
+  const consentLog = resolved.consentLog && createConsentLog(resolved.consentLog, logEvents(resolved.mode, report));
 
   const trackers = compileTrackers(compiled.policy);
   const context: GuardContext = {
@@ -77,6 +84,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     trackers,
     options: resolved,
     report,
+    log: consentLog,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
     // Nothing stored, no signal, opt-in: only the required categories.
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
@@ -84,7 +92,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);
-  const read = (request: RequestLike): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report }, request);
+  const read = (request: RequestLike, connection?: Connection): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report, consentLog }, request, connection);
 
   const assetsAt = resolved.endpoint === false ? undefined : `${resolved.endpoint}/`;
   const gpcStatement = compiled.gpcIds.size > 0 ? gpcResponse(compiled.policy) : undefined;
@@ -95,7 +103,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     consentFor: (request) => read(isRequestLike(request) ? request : { headers: request }).state,
     protect(req, res, connection) {
       // A guard mounted twice (app and router) hooks each response once.
-      return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection, read(req));
+      return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection, read(req, connection));
     },
     handleEndpoint(guarded, input) {
       // A browser navigating to the endpoint (a "change your choice" link) gets the page, not JSON.
@@ -129,6 +137,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
         report: (event) => onReport?.(contextual(context, event)),
       });
     },
+    consentLog,
+    close: () => consentLog?.close() ?? Promise.resolve(),
   };
 }
 
@@ -138,10 +148,11 @@ interface ReadDeps {
   readonly decode: (value: string) => StoredConsent | undefined;
   readonly sources: ConsentSources | undefined;
   readonly report: Reporter;
+  readonly consentLog: ConsentLogWriter | undefined;
 }
 
-function readConsent(deps: ReadDeps, request: RequestLike): RequestConsent {
-  const { compiled, options, decode, sources, report } = deps;
+function readConsent(deps: ReadDeps, request: RequestLike, connection: Connection | undefined): RequestConsent {
+  const { compiled, options, decode, sources, report, consentLog } = deps;
   const header = request.headers.cookie;
   const hasCookies = typeof header === 'string' && header !== '';
   // Raw values: each reader decodes what it reads, once, after splitting its own fields.
@@ -160,9 +171,20 @@ function readConsent(deps: ReadDeps, request: RequestLike): RequestConsent {
     regime: regimeFor(options, request),
     now,
   });
-  if (managed?.fresh && report.active) {
+  if (managed?.fresh) {
     const { granted, denied, revision } = state;
-    report(contextual(requestContext(options.mode, request), { type: 'consent-changed', action: 'save', granted, denied, source: managed.cmp, consentId: managed.consentId, revision }));
+    if (report.active) report(contextual(requestContext(options.mode, request), { type: 'consent-changed', action: 'save', granted, denied, source: managed.cmp, consentId: managed.consentId, revision }));
+    consentLog?.record({
+      consentId: managed.consentId ?? derivedConsentId(managed.cmp, managed.value),
+      revision,
+      granted,
+      denied,
+      action: 'save',
+      source: managed.cmp,
+      locale: null,
+      userAgent: request.headers['user-agent'],
+      clientIp: () => connection?.clientIp?.(),
+    });
   }
   return { state, stored, cookies, hasCookies };
 }
@@ -180,6 +202,15 @@ function regimeFor(options: ResolvedOptions, request: RequestLike): Regime {
     log('regime threw; using opt-in: %O', error);
   }
   return 'opt-in';
+}
+
+/** The log's failures and losses as report events; they belong to no request. */
+function logEvents(mode: ResolvedOptions['mode'], report: Reporter): LogEvents {
+  const context = { mode, method: '', path: '' } as const;
+  return {
+    failed: (error, operation, pending, retryInMs) => report(contextual(context, { type: 'consent-log-failed', operation, error: error.message, pending, retryInMs })),
+    dropped: (count, reason) => report(contextual(context, { type: 'consent-log-dropped', reason, count })),
+  };
 }
 
 function isRequestLike(value: IncomingHttpHeaders | RequestLike): value is RequestLike {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
 import type { ConsentState } from './consent-state.js';
+import type { ConsentLogWriter } from './consent-log/log.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
 import { bannerHtml } from './declaration/banner.js';
@@ -28,6 +29,8 @@ export interface GuardContext {
   readonly trackers: TrackerMatcher;
   readonly options: ResolvedOptions;
   readonly report: Reporter;
+  /** The consent log, when `consentLog` is configured. */
+  readonly log: ConsentLogWriter | undefined;
   /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
   /** With `cache: 'shared'`, the state every page is rewritten for: nothing optional granted. */
@@ -41,6 +44,8 @@ export interface Connection {
   readonly secure: boolean;
   /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
   cspNonce?(): string | undefined;
+  /** The client's address as the framework's trust-proxy setting sees it (`req.ip`, `ctx.ip`), for `consentLog.hashIp`. */
+  clientIp?(): string | undefined;
 }
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
@@ -86,6 +91,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 
   get secure(): boolean {
     return this.#connection.secure;
+  }
+
+  /** The client's address, as the framework's trust-proxy setting sees it: for the consent log's IP hash. */
+  clientIp(): string | undefined {
+    return this.#connection.clientIp?.();
   }
 
   /** This response, if the guard that owns `context` already hooked it (mounted twice). */

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
 import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
+import { resolveLogOptions, type ConsentLogOptions, type ResolvedLogOptions } from './consent-log/options.js';
 import type { MessageOverrides } from './declaration/messages.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
@@ -56,6 +57,14 @@ export interface ConsentOptions {
    * @see README.md#consentsources
    */
   readonly consentSources?: readonly ConsentSourceOption[];
+  /**
+   * Proof of consent: record every consent change (at the endpoint, and a consent manager's
+   * decision the first time the guard sees it) in a store. Writes go through a bounded
+   * queue and never delay a response; call the middleware's `close()` on shutdown.
+   * @example { store: './consent.db', retentionDays: 3 * 365 }
+   * @see README.md#consentlog
+   */
+  readonly consentLog?: ConsentLogOptions | false | undefined;
 }
 
 export type CacheMode = 'vary' | 'shared';
@@ -72,9 +81,10 @@ export interface ResolvedOptions {
   readonly messages: MessageOverrides;
   readonly cache: CacheMode;
   readonly consentSources: readonly SourceOption[];
+  readonly consentLog: ResolvedLogOptions | undefined;
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources', 'consentLog'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -91,7 +101,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources, consentLog } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (cache !== 'vary' && cache !== 'shared') throw new TypeError(`option cache must be "vary" or "shared", not ${JSON.stringify(cache)}`);
@@ -115,6 +125,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     messages: Object.fromEntries(Object.entries(messages as MessageOverrides).map(([key, texts]) => [key.toLowerCase(), texts])),
     cache,
     consentSources: validateSources(consentSources),
+    consentLog: resolveLogOptions(consentLog),
   };
 }
 

@@ -93,6 +93,30 @@ export type ReportEvent = ReportContext &
         readonly detail: string;
         readonly count: number;
       }
+    | {
+        /**
+         * The consent log could not open its store, write a batch, or apply retention. Writes
+         * are retried after `retryInMs` (null: not again, the log is closing), the records
+         * staying queued. Not about one request: `method` and `path` are empty.
+         */
+        readonly type: 'consent-log-failed';
+        readonly operation: 'open' | 'write' | 'retention';
+        readonly error: string;
+        /** Records waiting in the queue. */
+        readonly pending: number;
+        readonly retryInMs: number | null;
+      }
+    | {
+        /**
+         * Consent records lost: `queue-full` (the store is slow or down and the queue is
+         * full: reported the first time, then at most every 10 s, with the count since the
+         * last report), `store-failed` (still unwritten at `close()`), `closed` (a change
+         * after `close()`). Not about one request: `method` and `path` are empty.
+         */
+        readonly type: 'consent-log-dropped';
+        readonly reason: 'queue-full' | 'store-failed' | 'closed';
+        readonly count: number;
+      }
   );
 
 export type ConsentAction = 'accept-all' | 'reject-all' | 'save' | 'withdraw';

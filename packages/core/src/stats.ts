@@ -48,7 +48,7 @@ export function createConsentStats(): ConsentStats {
     const entry = rows.get(key) ?? (rows.size < MAX_ROWS ? { row, count: 0 } : undefined);
     const counted = entry ?? rows.get(OTHER_KEY) ?? { row: { type: row.type, subject: '(others)', category: undefined, detail: undefined }, count: 0 };
     // Some events stand for several (a throttled report says how many since the last).
-    counted.count += event.type === 'consent-source-ignored' ? event.count : 1;
+    counted.count += event.type === 'consent-source-ignored' || event.type === 'consent-log-dropped' ? event.count : 1;
     rows.set(entry ? key : OTHER_KEY, counted);
   };
   const snapshot = (): StatsSnapshot => ({
@@ -88,6 +88,10 @@ function rowOf(event: ReportEvent): Omit<StatsRow, 'count'> {
       return { type: event.type, subject: event.source, category: undefined, detail: event.action };
     case 'consent-source-ignored':
       return { type: event.type, subject: event.source, category: undefined, detail: event.reason };
+    case 'consent-log-failed':
+      return { type: event.type, subject: event.operation, category: undefined, detail: undefined };
+    case 'consent-log-dropped':
+      return { type: event.type, subject: event.reason, category: undefined, detail: undefined };
   }
 }
 

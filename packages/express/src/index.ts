@@ -1,3 +1,3 @@
-export { consentGuard } from './middleware.js';
-export type { ConsentOptions, ConsentState, ConsentStats, Policy, PolicyInput, ReportEvent } from '@consent-guard/core';
+export { consentGuard, type ConsentGuardMiddleware } from './middleware.js';
+export type { ConsentLog, ConsentLogOptions, ConsentRecord, ConsentStore, ConsentOptions, ConsentState, ConsentStats, Policy, PolicyInput, ReportEvent } from '@consent-guard/core';
 export { PolicyError, createConsentStats, loadPolicy } from '@consent-guard/core';

@@ -1,5 +1,8 @@
-import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type GuardedResponse } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type Guard, type GuardedResponse } from '@consent-guard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** The middleware, with the consent log (`consentLog` option) and `close()` for shutdown. */
+export type ConsentGuardMiddleware = RequestHandler & Pick<Guard, 'consentLog' | 'close'>;
 
 /**
  * Express middleware (Express 5 and 4). Validates the options and the policy now, throwing
@@ -7,11 +10,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  * consent into `res.locals.consent`, filters every Set-Cookie just before the head is sent,
  * and answers the consent endpoint.
  */
-export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler {
+export function consentGuard(options: Readonly<ConsentOptions>): ConsentGuardMiddleware {
   const guard = createGuard(options);
   const { endpoint, declaration } = guard.options;
 
-  return function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
+  return Object.assign(consentGuardMiddleware, { consentLog: guard.consentLog, close: guard.close });
+
+  function consentGuardMiddleware(req: Request, res: Response, next: NextFunction) {
     const guarded = guard.protect(req, res, new ExpressConnection(req, res));
     res.locals.consent = guarded.state;
     const path = req.path;
@@ -26,7 +31,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): RequestHandler 
     const asset = guard.handleAsset(req, path);
     if (asset) send(res, asset);
     else next();
-  };
+  }
 
   async function answerEndpoint(req: Request, res: Response, guarded: GuardedResponse) {
     const answer = await guard.handleEndpoint(guarded, {
@@ -55,6 +60,10 @@ class ExpressConnection implements Connection {
 
   cspNonce(): string | undefined {
     return this.#res.locals.cspNonce as string | undefined;
+  }
+
+  clientIp(): string | undefined {
+    return this.#req.ip;
   }
 }
 

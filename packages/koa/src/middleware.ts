@@ -1,5 +1,8 @@
-import { createGuard, type ConsentOptions, type Connection, type EndpointResponse } from '@consent-guard/core';
-import type { Context, Middleware } from 'koa';
+import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type Guard } from '@consent-guard/core';
+import type { Context, Middleware, Next } from 'koa';
+
+/** The middleware, with the consent log (`consentLog` option) and `close()` for shutdown. */
+export type ConsentGuardMiddleware = Middleware & Pick<Guard, 'consentLog' | 'close'>;
 
 /**
  * Koa middleware (Koa 3 and 2). Validates the options and the policy now, throwing a
@@ -7,11 +10,13 @@ import type { Context, Middleware } from 'koa';
  * consent into `ctx.state.consent`, filters every Set-Cookie just before the head is sent,
  * and answers the consent endpoint.
  */
-export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
+export function consentGuard(options: Readonly<ConsentOptions>): ConsentGuardMiddleware {
   const guard = createGuard(options);
   const { endpoint, declaration } = guard.options;
 
-  return async function consentGuardMiddleware(ctx, next) {
+  return Object.assign(consentGuardMiddleware, { consentLog: guard.consentLog, close: guard.close });
+
+  async function consentGuardMiddleware(ctx: Context, next: Next) {
     const guarded = guard.protect(ctx.req, ctx.res, new KoaConnection(ctx));
     ctx.state.consent = guarded.state;
     if (declaration !== false && ctx.path === declaration && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
@@ -28,7 +33,7 @@ export function consentGuard(options: Readonly<ConsentOptions>): Middleware {
     });
     ctx.state.consent = guarded.state;
     send(ctx, answer);
-  };
+  }
 }
 
 /** Read only when needed: `ctx.secure` looks at the proxy headers. */
@@ -45,6 +50,10 @@ class KoaConnection implements Connection {
 
   cspNonce(): string | undefined {
     return this.#ctx.state.cspNonce as string | undefined;
+  }
+
+  clientIp(): string | undefined {
+    return this.#ctx.ip;
   }
 }
 

@@ -15,6 +15,8 @@ export interface SourceDecision {
   readonly consentId: string | undefined;
   /** This process has not seen this cookie value before: a choice newly read. */
   readonly fresh: boolean;
+  /** The cookie value the decision was read from. */
+  readonly value: string;
 }
 
 /** A manager cookie that was ignored, for the report. */
@@ -66,11 +68,11 @@ export function compileSources(options: readonly SourceOption[], compiled: Compi
         const raw = source.format.raw(cookies, source.cookie, source.ids);
         if (raw === undefined) continue;
         const cached = source.cache.get(raw);
-        if (cached) return { cmp: source.cmp, ...cached, fresh: false };
+        if (cached) return { cmp: source.cmp, ...cached, fresh: false, value: raw };
         const outcome = evaluate(source, raw);
         if ('granted' in outcome) {
           source.cache.set(raw, outcome);
-          return { cmp: source.cmp, ...outcome, fresh: true };
+          return { cmp: source.cmp, ...outcome, fresh: true, value: raw };
         }
         const count = throttle(`${source.cmp}=${source.cookie}:${outcome.reason}`, Date.now());
         if (count !== undefined) onIgnored({ source: source.cmp, cookie: source.cookie, reason: outcome.reason, detail: outcome.detail, count });

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { encodeConsent, newConsentId } from '../consent-cookie.js';
 import { chosenState, type ConsentState } from '../consent-state.js';
+import type { ConsentLogWriter } from '../consent-log/log.js';
+import { messagesForRequest } from '../declaration/messages.js';
 import type { GuardedResponse } from '../guarded-response.js';
 import type { ResolvedOptions } from '../options.js';
 import type { CompiledPolicy } from '../policy/compile.js';
@@ -26,6 +28,7 @@ interface Deps {
   readonly compiled: CompiledPolicy;
   readonly options: ResolvedOptions;
   readonly report: Reporter;
+  readonly log: ConsentLogWriter | undefined;
 }
 
 const ACTIONS: readonly ConsentAction[] = ['accept-all', 'reject-all', 'save', 'withdraw'];
@@ -44,15 +47,15 @@ export async function handleConsentRequest(deps: Deps, guarded: GuardedResponse,
   if (crossSite) return json(403, { error: `cross-site consent requests are refused (${crossSite})` });
   try {
     const fields = await readConsentFields(input.req, input.parsedBody);
-    return record(deps, guarded, fields, wantsJson(input.req, fields));
+    return record(deps, guarded, input.req, fields, wantsJson(input.req, fields));
   } catch (error) {
     if (error instanceof BadRequest) return json(error.status, { error: error.message });
     throw error;
   }
 }
 
-function record(deps: Deps, guarded: GuardedResponse, fields: ConsentFields, answerJson: boolean): EndpointResponse {
-  const { compiled, options, report } = deps;
+function record(deps: Deps, guarded: GuardedResponse, req: IncomingMessage, fields: ConsentFields, answerJson: boolean): EndpointResponse {
+  const { compiled, options, report, log } = deps;
   const action = parseAction(fields.action);
   const granted = grantedFor(compiled, action, fields.categories);
   const returnTo = parseReturnTo(fields.returnTo);
@@ -68,6 +71,17 @@ function record(deps: Deps, guarded: GuardedResponse, fields: ConsentFields, ans
 
   guarded.applyChoice(state, action === 'withdraw');
   report(contextual(guarded.reportContext, { type: 'consent-changed', action, granted: state.granted, denied: state.denied, source: 'endpoint', consentId, revision }));
+  log?.record({
+    consentId,
+    revision,
+    granted: state.granted,
+    denied: state.denied,
+    action,
+    source: 'endpoint',
+    locale: messagesForRequest(req.headers['accept-language'], options).locale,
+    userAgent: req.headers['user-agent'],
+    clientIp: () => guarded.clientIp(),
+  });
   const headers = { 'Set-Cookie': attributes.join('; '), 'Cache-Control': 'no-store' };
   if (answerJson) return { status: 200, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(publicState(state)) };
   return { status: 303, headers: { ...headers, Location: returnTo ?? '/' }, body: '' };
