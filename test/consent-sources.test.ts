@@ -1,7 +1,7 @@
 import type { ConsentSourceOption, ReportEvent } from '@consent-guard/core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, setCookieNames, type Framework } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, htmlPage, setCookieNames, type Framework } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 
 const REVISION = '2018-09-10';
@@ -9,16 +9,7 @@ const OPTIONAL = ['functionality', 'performance', 'marketing'];
 // One first-party cookie per category of the demo policy.
 const SET_COOKIES = ['PHPSESSID=1; Path=/', 'NID=2; Path=/', '__ab12=3; Path=/', '__hstc=4; Path=/'];
 const COOKIE_OF: Record<string, string> = { essential: 'PHPSESSID', functionality: 'NID', performance: '__ab12', marketing: '__hstc' };
-const routes = {
-  raw: {
-    '/page': (_req: unknown, res: import('node:http').ServerResponse) => {
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.setHeader('Set-Cookie', SET_COOKIES);
-      res.end('<!doctype html><html><body><p>Hello</p></body></html>');
-    },
-  },
-};
+const routes = { raw: { '/page': htmlPage('<!doctype html><html><body><p>Hello</p></body></html>', { 'Set-Cookie': SET_COOKIES }) } };
 
 interface Case {
   readonly source: ConsentSourceOption;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, type Framework, type Options } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, htmlPage, type Framework, type Options } from './helpers/apps.js';
 
 const PAGE = '<!doctype html><html><head><title>t</title></head><body><p>Hi</p></body></html>';
 const NOTICE = 'Your browser asks sites not to sell or share your data (Global Privacy Control), so these stay off unless you turn them on here: Marketing.';
@@ -9,11 +9,7 @@ describe.each(FRAMEWORKS)('Global Privacy Control on %s', (framework: Framework)
   const app = (options: Options = {}) =>
     createApp(framework, options, {
       raw: {
-        '/page': (_req, res) => {
-          res.statusCode = 200;
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end(PAGE);
-        },
+        '/page': htmlPage(PAGE),
       },
     });
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, type Framework } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, htmlPage, type Framework } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 
 const PAGE = '<!doctype html><html><head><title>t</title></head><body><iframe src="https://www.google.com/maps/embed?pb=1" title="Map"></iframe></body></html>';
@@ -9,11 +9,7 @@ describe.each(FRAMEWORKS)('the placeholder of a blocked frame on %s', (framework
   const app = () =>
     createApp(framework, { messages: { nb: { placeholderAllow: 'Ja takk til {category}' } } }, {
       raw: {
-        '/page': (_req, res) => {
-          res.statusCode = 200;
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end(PAGE);
-        },
+        '/page': htmlPage(PAGE),
       },
     });
   let rejected = '';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, type Framework, type Options } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, htmlPage, type Framework, type Options } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 
 const PAGE = `<!doctype html><html><head><title>t</title>
@@ -12,18 +12,8 @@ describe.each(FRAMEWORKS)("cache: 'shared' on %s", (framework: Framework) => {
   const app = (options: Options = {}) =>
     createApp(framework, options, {
       raw: {
-        '/page': (_req, res) => {
-          res.statusCode = 200;
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.setHeader('ETag', '"v1"');
-          res.end(PAGE);
-        },
-        '/page-with-cookies': (_req, res) => {
-          res.statusCode = 200;
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.setHeader('Set-Cookie', ['PHPSESSID=s1; Path=/', '__hstc=h1; Path=/']);
-          res.end(PAGE);
-        },
+        '/page': htmlPage(PAGE, { ETag: '"v1"' }),
+        '/page-with-cookies': htmlPage(PAGE, { 'Set-Cookie': ['PHPSESSID=s1; Path=/', '__hstc=h1; Path=/'] }),
       },
       // The frameworks' own conditional GET, which the guard's consent-keyed ETags go through.
       express: {

@@ -1,7 +1,7 @@
 import { createConsentStats } from '@consent-guard/express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, type Framework } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, htmlPage, type Framework } from './helpers/apps.js';
 
 const PAGE = `<!doctype html><html><head><title>t</title><script src="https://js.hs-scripts.com/4242.js"></script></head>
 <body><iframe src="https://www.google.com/maps/embed?pb=1" title="Map"></iframe><img src="https://track.hubspot.com/__ptq.gif?k=1" alt="">
@@ -15,12 +15,7 @@ describe.each(FRAMEWORKS)('createConsentStats on %s', (framework: Framework) => 
       { mode: 'report-only', onReport: stats.record },
       {
         raw: {
-          '/page': (_req, res) => {
-            res.statusCode = 200;
-            res.setHeader('Set-Cookie', ['PHPSESSID=s; Path=/', '__hstc=h; Path=/', 'mystery=1; Path=/']);
-            res.setHeader('Content-Type', 'text/html; charset=utf-8');
-            res.end(PAGE);
-          },
+          '/page': htmlPage(PAGE, { 'Set-Cookie': ['PHPSESSID=s; Path=/', '__hstc=h; Path=/', 'mystery=1; Path=/'] }),
         },
       },
     );

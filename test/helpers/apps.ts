@@ -74,6 +74,16 @@ function mounted<T extends Pick<Guard, 'consentLog' | 'close'>>(middleware: T, o
   return middleware;
 }
 
+/** A raw route answering 200 with `body` as UTF-8 HTML, and any other headers given. */
+export function htmlPage(body: string, headers: Readonly<Record<string, string | string[]>> = {}): RawRoute {
+  return (_req, res) => {
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.end(body);
+  };
+}
+
 /** Names of the cookies a response sets, other than the consent cookie. */
 export function setCookieNames(header: string | string[] | undefined, consentCookie = 'cg_consent'): string[] {
   return setCookies(header)

@@ -174,7 +174,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const dependsOnConsent = this.#context.sharedPageState === undefined || judgedCookies;
     const fields = dependsOnConsent ? this.#context.vary : '';
     // The banner's texts, and a placeholder's in a page with denied categories, follow Accept-Language.
-    const byLanguage = this.#wantsBanner(res) || (this.#pageState.denied.length > 0 && isHtml(res));
+    const byLanguage = (this.#pageState.denied.length > 0 || this.#bannerDue()) && isHtml(res);
     const all = byLanguage ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
     if (!all) return;
     // Most responses have no Vary yet.
@@ -284,9 +284,13 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
    * visitor has not decided; with a shared cache into every page, for its script to hide.
    */
   #wantsBanner(res: ServerResponse): boolean {
+    return this.#bannerDue() && isHtml(res);
+  }
+
+  /** Everything but the content type says the banner goes in. */
+  #bannerDue(): boolean {
     const { options } = this.#context;
-    if (!options.banner || options.mode !== 'enforce' || options.endpoint === false || this.#bannerSuppressed || this.#pageState.decided) return false;
-    return isHtml(res);
+    return options.banner && options.mode === 'enforce' && options.endpoint !== false && !this.#bannerSuppressed && !this.#pageState.decided;
   }
 
   /** The visitor's language (by Accept-Language) and the site's texts in it. */
