@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { ask } from './servers.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 30);
 const CONNECTIONS = 16;
@@ -95,7 +96,7 @@ function start(script, env = {}) {
       resolve({
         origin: started[1],
         logged,
-        measure: () => new Promise((done) => (child.once('message', done), child.send('measure'))),
+        measure: () => ask(child, 'measure'),
         stop: () => new Promise((done) => (child.once('exit', done), child.kill())),
       });
     });
