@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { StoredConsent } from './consent-cookie.js';
 import type { CmpName } from './consent-sources/format.js';
 import type { CompiledPolicy } from './policy/compile.js';
@@ -32,6 +33,11 @@ export interface ConsentSignals {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The request carries Global Privacy Control: `Sec-GPC: 1`. */
+export function sendsGpc(headers: IncomingHttpHeaders): boolean {
+  return String(headers['sec-gpc'] ?? '').trim() === '1';
+}
 
 /**
  * The state for one request. A stored choice counts only for the current revision and

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie } from 'cookie';
 import { createConsentDecoder, type StoredConsent } from './consent-cookie.js';
-import { isCurrent, resolveConsent, type ConsentState, type Regime } from './consent-state.js';
+import { isCurrent, resolveConsent, sendsGpc, type ConsentState, type Regime } from './consent-state.js';
 import { compileSources, type ConsentSources } from './consent-sources/sources.js';
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
 import { GuardedResponse, type Connection, type GuardContext } from './guarded-response.js';
@@ -167,7 +167,7 @@ function readConsent(deps: ReadDeps, request: RequestLike, connection: Connectio
   const state = resolveConsent(compiled, {
     stored,
     managed: managed && { source: managed.cmp, granted: managed.granted },
-    gpc: String(request.headers['sec-gpc'] ?? '').trim() === '1',
+    gpc: sendsGpc(request.headers),
     regime: regimeFor(options, request),
     now,
   });

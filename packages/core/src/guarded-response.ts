@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import vary from 'vary';
-import type { ConsentState } from './consent-state.js';
+import { sendsGpc, type ConsentState } from './consent-state.js';
 import type { ConsentLogWriter } from './consent-log/log.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
@@ -293,6 +293,12 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return options.banner && options.mode === 'enforce' && options.endpoint !== false && !this.#bannerSuppressed && !this.#pageState.decided;
   }
 
+  /** A shared page cannot know the visitor's signal: its banner leaves the GPC line to the browser. */
+  #gpcNotice(): 'shown' | 'if-browser-says' | 'none' {
+    if (this.#context.sharedPageState) return 'if-browser-says';
+    return sendsGpc(this.#req.headers) ? 'shown' : 'none';
+  }
+
   /** The visitor's language (by Accept-Language) and the site's texts in it. */
   get #texts(): { locale: string; messages: Messages } {
     return (this.#textsForRequest ??= messagesForRequest(this.#req.headers['accept-language'], this.#context.options));
@@ -304,7 +310,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return bannerHtml({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
-      gpcNotice: this.#context.sharedPageState ? 'if-browser-says' : String(this.#req.headers['sec-gpc'] ?? '').trim() === '1' ? 'shown' : 'none',
+      gpcNotice: this.#gpcNotice(),
       messages,
       locale,
       endpoint: options.endpoint || '/consent',

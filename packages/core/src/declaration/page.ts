@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { sendsGpc } from '../consent-state.js';
 import type { GuardContext, GuardedResponse } from '../guarded-response.js';
 import type { EndpointResponse } from '../endpoint/handle.js';
 import { safeReturnPath } from '../endpoint/checks.js';
@@ -21,7 +22,7 @@ export function declarationPage(context: GuardContext, guarded: GuardedResponse,
     messages,
     endpoint: options.endpoint,
     returnTo: requestedReturn(req.url) ?? path,
-    gpc: String(req.headers['sec-gpc'] ?? '').trim() === '1',
+    gpc: sendsGpc(req.headers),
   });
   const body = `<!doctype html>\n<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(messages.title)}</title>${styleTag(guarded.embedding, 'declaration.css')}</head>\n<body><main>\n${choice}\n${declaration}\n</main></body></html>\n`;
   return {
