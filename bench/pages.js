@@ -1,8 +1,8 @@
-// Benchmark pages built from the shared corpus of 129 real pages: ~50 KB (one page), and
+// Benchmark pages built from the corpus of 129 real pages: ~50 KB (one page), and
 // ~500 KB and ~5 MB (real pages back to back), so tracker density is the real one.
 import { readdirSync, readFileSync } from 'node:fs';
 
-const dir = new URL('../../shared/corpus/real-pages/', import.meta.url);
+const dir = new URL('../test/corpus/real-pages/', import.meta.url);
 const corpus = readdirSync(dir)
   .filter((file) => file.endsWith('.html'))
   .sort()

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { liveTrackers, rewrite, undo } from './test-support.js';
 
 // 129 real pages (2013-era news, shops, blogs: full of analytics and ad tags).
-const DIR = new URL('../../../../../shared/corpus/real-pages/', import.meta.url);
+const DIR = new URL('../../../../test/corpus/real-pages/', import.meta.url);
 const PAGES = readdirSync(DIR)
   .filter((file) => file.endsWith('.html'))
   .map((file) => ({ file, bytes: readFileSync(new URL(file, DIR)) }));

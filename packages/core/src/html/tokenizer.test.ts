@@ -46,7 +46,7 @@ function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw |
   return tokens;
 }
 
-const CORPUS = new URL('../../../../../shared/corpus/', import.meta.url);
+const CORPUS = new URL('../../../../test/corpus/', import.meta.url);
 const STATES: Record<string, Raw | 'plaintext'> = {
   'Data state': Raw.None,
   'RCDATA state': Raw.RcData,
