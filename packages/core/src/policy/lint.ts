@@ -19,8 +19,18 @@ export function lintPolicy(input: string | PolicyInput): LintResult {
     if (error instanceof PolicyError) return { errors: error.problems, warnings: [] };
     throw error;
   }
+  located = { ...located, problemAt: inTheFile(located) };
   const warnings = [...shadowingGlobs(located), ...cookiesDifferingInCase(located), ...firstPartyTrackerHosts(located), ...repeatedTrackerHosts(located), ...emptyCategories(located)];
   return { errors: [], warnings: warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
+}
+
+/** Entries that `services:` expanded are not in the file: a warning about one points at its service. */
+function inTheFile({ policy, problemAt }: LocatedPolicy): LocatedPolicy['problemAt'] {
+  return (path, message) => {
+    const [list, index] = path;
+    const entry = list === 'cookies' || list === 'trackers' ? policy[list][index as number] : undefined;
+    return problemAt(entry?.service === undefined ? path : ['services', entry.service], message);
+  };
 }
 
 /** `_ga*` in one category and `_ga_live` in another: the exact name wins, which may not be meant. */
@@ -32,7 +42,7 @@ function shadowingGlobs({ policy, problemAt }: LocatedPolicy): PolicyProblem[] {
     policy.cookies.forEach((exact, e) => {
       if (exact.name.includes('*') || exact.category === glob.category || !matcher.matches(exact.name)) return;
       warnings.push(
-        problemAt(['cookies', g, 'name'], `"${glob.name}" (${glob.category}) also matches "${exact.name}", declared in ${exact.category} at cookies[${e}]: the exact name wins; check which category it belongs to`),
+        problemAt(['cookies', g, 'name'], `"${glob.name}" (${glob.category}) also matches "${exact.name}", declared in ${exact.category} ${exact.service === undefined ? `at cookies[${e}]` : `by services.${exact.service}`}: the exact name wins; check which category it belongs to`),
       );
     });
   });
