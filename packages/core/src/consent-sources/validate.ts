@@ -10,6 +10,7 @@ export interface ConsentSourceOption {
    * The manager's category ids (Klaro: service names) → policy category id(s). A policy
    * category is granted when every manager id mapped to it is granted; a category nothing
    * maps to is denied. Defaults to the manager's standard categories where it has them.
+   * TCF and GPP: purpose numbers, `8|9|10` meaning any of them, e.g. `{ 1: ['performance'], '8|9|10': 'performance' }`.
    */
   readonly map?: Readonly<Record<string, string | readonly string[]>>;
   /** The manager's cookie name, where the manager lets a site rename it (vanilla-cookieconsent, Klaro, TCF: `eupubconsent-v2` for OneTrust). */
