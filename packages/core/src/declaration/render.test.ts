@@ -13,7 +13,9 @@ describe('renderDeclaration', () => {
     expect(html).toContain('<h3>Essential / necessary <small>(Always on)</small></h3>');
     expect(html).toContain('<tr><th scope="row">PHPSESSID</th><td>Videonor</td><td>Session</td><td>This site</td><td>When the browser is closed</td>');
     expect(html).toContain('<tr><th scope="row">NID</th><td>Google</td><td>Persistent</td><td>Third party</td><td>6 months</td>');
-    expect(html).toContain('<tr><th scope="row">HubSpot tracking code</th><td>js.hs-scripts.com, js.hs-analytics.net, track.hubspot.com, *.hubspot.com, hubspot.localhost</td></tr>');
+    expect(html).toContain('<tr><th scope="row">HubSpot tracking code</th><td>HubSpot</td><td><a href="https://legal.hubspot.com/privacy-policy" rel="noopener noreferrer">https://legal.hubspot.com/privacy-policy</a></td></tr>');
+    // The demo's offline stand-in, a tracker of its own.
+    expect(html).toContain('<tr><th scope="row">HubSpot tracking code</th><td>hubspot.localhost</td></tr>');
     expect(html).toContain('Policy revision 2018-09-10');
     const order = ['Essential / necessary', 'Functionality', 'Performance / statistics', 'Marketing'].map((label) => html.indexOf(`<h3>${label}`));
     expect(order).toEqual([...order].sort((a, b) => a - b));
