@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PolicyError } from '../errors.js';
@@ -62,6 +63,13 @@ describe('the service catalogue', () => {
       expect(id).toMatch(/^[a-z][a-z0-9-]*$/);
       if (entry.success) expect(entry.data.hosts.length + entry.data.inline.length, `${id} is recognised by nothing`).toBeGreaterThan(0);
     }
+  });
+
+  it("should be listed whole in the README's policy section", () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('<details id="catalogue">'), readme.indexOf('</details>', readme.indexOf('<details id="catalogue">')));
+    const listed = [...table.matchAll(/^\| `([a-z0-9-]+)` \| /gm)].map((match) => match[1]);
+    expect(listed).toEqual(SERVICE_IDS);
   });
 });
 
