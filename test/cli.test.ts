@@ -91,12 +91,13 @@ services:
     const broken = await runCli(['lint', path]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe(`${path}:8:3: services.hubspt: unknown key; did you mean "hubspot"?\n`);
-    writeFileSync(path, `${text.replace('hubspt', 'hubspot')}cookies:\n  - { name: "_gi*", category: marketing }\n`);
+    writeFileSync(path, `${text.replace('hubspt', 'hubspot').replace('marketing: { label: Marketing }', 'marketing: { label: Marketing, consentMode: [ad_storage] }')}cookies:\n  - { name: "_gi*", category: marketing }\n`);
     const { code, stdout } = await runCli(['lint', path]);
     expect(code).toBe(0);
-    expect(stdout).toBe(
-      `${path}:10:13: cookies[0].name: warning: "_gi*" (marketing) also matches "_gid", declared in performance by services.google-analytics: the exact name wins; check which category it belongs to\n`,
-    );
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `${path}:7:21: services.google-analytics: warning: google-analytics uses Google Consent Mode analytics_storage, which "performance" does not grant (categories.performance.consentMode): its tag would keep it denied even when the visitor allows "performance"`,
+      `${path}:10:13: cookies[0].name: warning: "_gi*" (marketing) also matches "_gid", declared in performance by services.google-analytics: the exact name wins; check which category it belongs to`,
+    ]);
   });
 
   it('should say when the file cannot be read', async () => {
