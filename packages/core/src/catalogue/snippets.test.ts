@@ -1,6 +1,6 @@
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { rewrite } from '../html/test-support.js';
+import { elements, rewrite } from '../html/test-support.js';
 import { catalogueService, SERVICE_IDS } from './catalogue.js';
 
 // Each vendor's embed code as its documentation or generator gives it (account ids replaced
@@ -327,22 +327,13 @@ const CATEGORIES = {
   marketing: { label: 'Marketing' },
 };
 
-type Element = DefaultTreeAdapterMap['element'];
-type Node = DefaultTreeAdapterMap['node'];
-
-function* elements(node: Node): Generator<Element> {
-  if ('tagName' in node) yield node;
-  const children = 'content' in node && node.content ? node.content.childNodes : 'childNodes' in node ? node.childNodes : [];
-  for (const child of children) yield* elements(child as Node);
-}
-
 const LOADING = ['src', 'href', 'srcset', 'data'];
 const LOADERS = ['script', 'iframe', 'img', 'link', 'embed', 'object', 'source'];
 
 /** What in a page could still load or run, as parse5 (scripting off, so `<noscript>` counts) builds it. */
 function live(html: string): string[] {
   const found: string[] = [];
-  for (const element of elements(parse(html, { scriptingEnabled: false }) as unknown as Node)) {
+  for (const element of elements(parse(html, { scriptingEnabled: false }) as unknown as DefaultTreeAdapterMap['node'])) {
     if (!LOADERS.includes(element.tagName)) continue;
     const type = element.attrs.find((a) => a.name === 'type')?.value;
     if (element.tagName === 'script' && type === 'text/plain') continue;
