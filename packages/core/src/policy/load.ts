@@ -83,7 +83,8 @@ function validate(input: unknown, source: Source): Policy {
   problems.push(...crossCheck(input, source));
   if (problems.length > 0 || !result.success) throw new PolicyError(inFileOrder(dedupe(problems)));
   // In the order the site listed them (zod gives the schema's): the first listed wins a shared host.
-  const services = Object.fromEntries(Object.keys(result.data.services).sort((a, b) => inputOrder(input, a) - inputOrder(input, b)).map((id) => [id, result.data.services[id]]));
+  const listed = isRecord(input) && isRecord(input.services) ? Object.keys(input.services) : [];
+  const services = Object.fromEntries(listed.filter((id) => result.data.services[id] !== undefined).map((id) => [id, result.data.services[id]]));
   const parsed = { ...result.data, services };
   const policy = deepFreeze({ ...parsed, ...expandServices(parsed), revision: String(result.data.revision) }) as Policy;
   validated.add(policy);
@@ -170,10 +171,6 @@ function crossCheck(input: unknown, source: Source): PolicyProblem[] {
     });
   }
   return problems;
-}
-
-function inputOrder(input: unknown, id: string): number {
-  return isRecord(input) && isRecord(input.services) ? Object.keys(input.services).indexOf(id) : 0;
 }
 
 function unknownCategory(category: string, categories: readonly string[]): string {
