@@ -77,6 +77,29 @@ trackers:
     expect(stderr).toBe(`${path}: 0 errors, 6 warnings\n`);
   });
 
+  it('should know the catalogue ids, and name the service behind a warning about its cookie', async () => {
+    const text = `revision: "1"
+categories:
+  essential: { label: Essential, required: true }
+  performance: { label: Statistics }
+  marketing: { label: Marketing }
+services:
+  google-analytics: performance
+  hubspt: marketing
+`;
+    const path = policyFile('services.yaml', text);
+    const broken = await runCli(['lint', path]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toBe(`${path}:8:3: services.hubspt: unknown key; did you mean "hubspot"?\n`);
+    writeFileSync(path, `${text.replace('hubspt', 'hubspot').replace('marketing: { label: Marketing }', 'marketing: { label: Marketing, consentMode: [ad_storage] }')}cookies:\n  - { name: "_gi*", category: marketing }\n`);
+    const { code, stdout } = await runCli(['lint', path]);
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `${path}:7:21: services.google-analytics: warning: google-analytics uses Google Consent Mode analytics_storage, which "performance" does not grant (categories.performance.consentMode): its tag would keep it denied even when the visitor allows "performance"`,
+      `${path}:10:13: cookies[0].name: warning: "_gi*" (marketing) also matches "_gid", declared in performance by services.google-analytics: the exact name wins; check which category it belongs to`,
+    ]);
+  });
+
   it('should say when the file cannot be read', async () => {
     const { code, stdout } = await runCli(['lint', join(dir, 'missing.yaml')]);
     expect(code).toBe(1);

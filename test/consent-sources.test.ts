@@ -2,6 +2,7 @@ import type { ConsentSourceOption, ReportEvent } from '@consent-guard/core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, FRAMEWORKS, htmlPage, setCookieNames, type Framework } from './helpers/apps.js';
+import { gppString, tcString } from '../packages/core/src/consent-sources/test-support.js';
 import { consentCookie } from './helpers/consent.js';
 
 const REVISION = '2018-09-10';
@@ -54,6 +55,17 @@ const CASES: Record<string, Case> = {
       'cc_cookie=%7B%22categories%22%3A%5B%22necessary%22%2C%22analytics%22%2C%22marketing%22%5D%2C%22revision%22%3A0%2C%22data%22%3Anull%2C%22consentTimestamp%22%3A%222024-03-29T14%3A18%3A19.878Z%22%2C%22consentId%22%3A%22d532bf02-4c6e-43ea-a713-281ff8cefb2d%22%2C%22services%22%3A%7B%22necessary%22%3A%5B%5D%2C%22analytics%22%3A%5B%5D%2C%22marketing%22%3A%5B%5D%7D%2C%22lastConsentTimestamp%22%3A%222024-03-29T14%3A18%3A19.878Z%22%7D',
     granted: ['essential', 'performance', 'marketing'],
   },
+  // Built with IAB's own encoders, dated today (the real strings of the unit tests are older than maxAgeDays).
+  tcf: {
+    source: { cmp: 'tcf' },
+    cookie: `euconsent-v2=${tcString({ purposes: [1, 8, 9] })}`,
+    granted: ['essential', 'performance'],
+  },
+  gpp: {
+    source: { cmp: 'gpp' },
+    cookie: `__gpp=${gppString({ usnat: { SaleOptOut: 2, SharingOptOut: 1, TargetedAdvertisingOptOut: 2 } })}; __gpp_sid=7`,
+    granted: ['essential', 'functionality', 'performance'],
+  },
 };
 
 const MALFORMED: Record<string, string> = {
@@ -63,6 +75,8 @@ const MALFORMED: Record<string, string> = {
   cookielawinfo: 'viewed_cookie_policy=maybe; cookielawinfo-checkbox-functional=yes',
   klaro: 'klaro=%7B%22googleMaps%22%3A1%7D',
   'vanilla-cookieconsent': 'cc_cookie=%7B%22categories%22%3A%5B%22analytics%22%5D',
+  tcf: 'euconsent-v2=CQGiOUAQ*GiOUAAHABBENBLFgAAAAA',
+  gpp: '__gpp=DBABMA~',
 };
 
 describe.each(FRAMEWORKS)('consent managers\' cookies on %s', (framework: Framework) => {

@@ -15,7 +15,7 @@ describe.each(FRAMEWORKS)('the cookie declaration page on %s', (framework: Frame
     const html = response.text;
     expect(html).toContain('<title>Cookies on this site</title>');
     expect(html).toContain('You have not made a choice yet: only essential cookies are used.');
-    expect(html).toContain('<th scope="row">__hstc</th><td>HubSpot</td><td>Persistent</td><td>This site</td><td>2 years</td>');
+    expect(html).toContain('<th scope="row">__hstc</th><td>HubSpot</td><td>Persistent</td><td>This site</td><td>6 months</td>');
     expect(html).toContain('<input type="checkbox" name="categories" value="essential" checked disabled> Essential / necessary');
     expect(html).toContain('<input type="checkbox" name="categories" value="marketing"> Marketing');
     expect(html).toContain('<form method="post" action="/consent"><input type="hidden" name="action" value="accept-all"><input type="hidden" name="return_to" value="/cookie-policy">');

@@ -21,7 +21,7 @@ describe.each(FRAMEWORKS)('the placeholder of a blocked frame on %s', (framework
     const response = await request(app()).get('/page').set('Cookie', rejected).set('Accept-Language', 'nb-NO, en;q=0.5').expect(200);
     const srcdoc = /srcdoc="([^"]*)"/.exec(response.text)![1]!;
     expect(srcdoc).toContain('&lt;html lang=&quot;nb&quot;&gt;');
-    expect(srcdoc).toContain('Dette innholdet fra &lt;strong&gt;Google Maps embed&lt;/strong&gt; trenger samtykke til informasjonskapsler for &lt;strong&gt;Functionality&lt;/strong&gt;.');
+    expect(srcdoc).toContain('Dette innholdet fra &lt;strong&gt;Google Maps&lt;/strong&gt; trenger samtykke til informasjonskapsler for &lt;strong&gt;Functionality&lt;/strong&gt;.');
     expect(srcdoc).toContain('&lt;button type=&quot;submit&quot;&gt;Ja takk til Functionality&lt;/button&gt;');
     // So a cache must not give this page to an English reader.
     expect(response.headers.vary).toBe('Cookie, Sec-GPC, Accept-Language');
@@ -29,7 +29,7 @@ describe.each(FRAMEWORKS)('the placeholder of a blocked frame on %s', (framework
 
   it('should fall back to the default language', async () => {
     const { text } = await request(app()).get('/page').set('Cookie', rejected).set('Accept-Language', 'de').expect(200);
-    expect(text).toContain('This content from &lt;strong&gt;Google Maps embed&lt;/strong&gt; needs your consent to &lt;strong&gt;Functionality&lt;/strong&gt; cookies.');
+    expect(text).toContain('This content from &lt;strong&gt;Google Maps&lt;/strong&gt; needs your consent to &lt;strong&gt;Functionality&lt;/strong&gt; cookies.');
     expect(text).toContain('Allow Functionality');
   });
 });

@@ -30,7 +30,7 @@ describe.each(FRAMEWORKS)('createConsentStats on %s', (framework: Framework) => 
       { type: 'cookie-blocked', subject: '__hstc', category: 'marketing', detail: 'not-granted', count: 2 },
       { type: 'cookie-purged', subject: '_ga', category: 'performance', detail: undefined, count: 2 },
       { type: 'cookie-undeclared', subject: 'mystery', category: undefined, detail: 'blocked', count: 2 },
-      { type: 'tag-neutralized', subject: 'Google Maps embed', category: 'functionality', detail: 'www.google.com', count: 2 },
+      { type: 'tag-neutralized', subject: 'Google Maps', category: 'functionality', detail: 'www.google.com', count: 2 },
       { type: 'tag-neutralized', subject: 'HubSpot tracking code', category: 'marketing', detail: 'js.hs-scripts.com', count: 2 },
       { type: 'tag-neutralized', subject: 'HubSpot tracking code', category: 'marketing', detail: 'track.hubspot.com', count: 2 },
       { type: 'unknown-category', subject: '<video>', category: 'videos', detail: undefined, count: 2 },

@@ -1,6 +1,9 @@
 export { loadPolicy } from './policy/load.js';
 export { lintPolicy, type LintResult } from './policy/lint.js';
 export { inspectPolicy, type PolicyInspector } from './policy/inspect.js';
+export type { ServiceMatch } from './catalogue/match.js';
+export { SERVICE_IDS, CATALOGUE_VERSION, catalogueService, type CatalogueService, type CatalogueCookie } from './catalogue/catalogue.js';
+export { knownCookie, type KnownCookie } from './catalogue/open-cookie-database.js';
 export { createGuard, type Guard, type HtmlStreamRewriter, type RequestConsent } from './guard.js';
 export { PolicyError, formatProblem, type PolicyProblem } from './errors.js';
 export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';

@@ -1,4 +1,4 @@
-import type { Policy, PolicyInspector } from '@consent-guard/core';
+import type { Policy, PolicyInspector, ServiceMatch } from '@consent-guard/core';
 import { siteOf, type Observation, type ObservedCookie, type ObservedRequest } from './observe.js';
 
 /** Something that happened before the visitor granted its category: exit code 2. */
@@ -8,10 +8,10 @@ export type Violation =
 
 export interface Findings {
   readonly violations: Violation[];
-  /** Cookies the policy does not declare, with the phase they were first seen in. */
-  readonly undeclaredCookies: (ObservedCookie & { readonly phase: Phase })[];
-  /** Third-party hosts no tracker of the policy covers. */
-  readonly undeclaredHosts: (ObservedRequest & { readonly phase: Phase })[];
+  /** Cookies the policy does not declare, with the phase they were first seen in and the catalogue service that sets them. */
+  readonly undeclaredCookies: (ObservedCookie & { readonly phase: Phase; readonly service: ServiceMatch | undefined })[];
+  /** Third-party hosts no tracker of the policy covers, with the catalogue service behind them. */
+  readonly undeclaredHosts: (ObservedRequest & { readonly phase: Phase; readonly service: ServiceMatch | undefined })[];
 }
 
 export type Phase = 'undecided' | 'accepted';
@@ -29,7 +29,7 @@ export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, p
       if (cookie.name === policy.consentCookie.name) continue;
       const declaration = inspector.cookie(cookie.name);
       if (!declaration) {
-        if (!reportedCookies.has(cookie.name)) findings.undeclaredCookies.push({ ...cookie, phase });
+        if (!reportedCookies.has(cookie.name)) findings.undeclaredCookies.push({ ...cookie, phase, service: inspector.cookieService(cookie.name) });
         reportedCookies.add(cookie.name);
       } else if (phase === 'undecided' && !required.has(declaration.category)) {
         findings.violations.push({ kind: 'cookie-before-consent', name: cookie.name, domain: cookie.domain, category: declaration.category, page: cookie.page, setBy: cookie.setBy });
@@ -44,7 +44,7 @@ export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, p
         }
       } else if (siteOf(hostname) !== siteOf(site.hostname) && !reportedHosts.has(request.host)) {
         reportedHosts.add(request.host);
-        findings.undeclaredHosts.push({ ...request, phase });
+        findings.undeclaredHosts.push({ ...request, phase, service: inspector.urlService(request.url) });
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { PolicyInspector } from '@consent-guard/core';
+import type { PolicyInspector, ServiceMatch } from '@consent-guard/core';
 import type { Findings, Phase } from './analyze.js';
 import { siteOf, type Observation } from './observe.js';
 
@@ -67,12 +67,16 @@ export function textReport(result: ScanResult, inspector: PolicyInspector | unde
       );
     }
     lines.push(`Undeclared cookies (${findings.undeclaredCookies.length}):`);
-    for (const c of findings.undeclaredCookies) lines.push(`  ${c.name}  ${c.domain}  by ${c.setBy === 'set-cookie' ? 'Set-Cookie' : 'a script'} on ${c.page} (${c.phase})`);
+    for (const c of findings.undeclaredCookies) lines.push(`  ${c.name}  ${c.domain}  by ${c.setBy === 'set-cookie' ? 'Set-Cookie' : 'a script'} on ${c.page} (${c.phase})${serviceNote(c.service)}`);
     lines.push(`Undeclared third-party hosts (${findings.undeclaredHosts.length}):`);
-    for (const h of findings.undeclaredHosts) lines.push(`  ${h.host}  ${h.url} on ${h.page} (${h.phase})`);
+    for (const h of findings.undeclaredHosts) lines.push(`  ${h.host}  ${h.url} on ${h.page} (${h.phase})${serviceNote(h.service)}`);
   }
   if (result.suggestion) lines.push('', 'A policy draft for what the policy does not declare:', '', result.suggestion.trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+function serviceNote(service: ServiceMatch | undefined): string {
+  return service ? `  ← ${service.name} (${service.provider}): services: ${service.id}` : '';
 }
 
 /** One entry per third-party host: the first request to it. */

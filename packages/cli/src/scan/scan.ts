@@ -56,7 +56,7 @@ export async function scan(target: string, options: ScanOptions, io: Io): Promis
       phases,
       acceptedSkipped: accepted ? undefined : 'no consent-guard banner with "Accept all" on the first page',
       findings,
-      suggestion: options.suggest ? policyDraft(findings ?? analyze(against, inspectPolicy(against), site, phases), Object.keys(against.categories)) : undefined,
+      suggestion: options.suggest ? policyDraft(findings ?? analyze(against, inspectPolicy(against), site, phases), policy) : undefined,
     };
   } finally {
     await browser.close();

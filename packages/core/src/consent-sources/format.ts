@@ -1,5 +1,5 @@
 /** The client-side consent managers whose cookies the guard can read. */
-export const CMP_NAMES = ['vanilla-cookieconsent', 'klaro', 'cookieyes', 'cookielawinfo', 'cookiebot', 'onetrust'] as const;
+export const CMP_NAMES = ['vanilla-cookieconsent', 'klaro', 'cookieyes', 'cookielawinfo', 'cookiebot', 'onetrust', 'tcf', 'gpp'] as const;
 export type CmpName = (typeof CMP_NAMES)[number];
 
 /** Why a manager's cookie was ignored (treated as absent: no decision from that source). */
@@ -13,7 +13,13 @@ export type IgnoredReason =
 
 /** What one manager cookie says: its ids (categories or services) granted or not, or why it says nothing. */
 export type Reading =
-  | { readonly decided: true; readonly ids: ReadonlyMap<string, boolean>; readonly consentId: string | undefined }
+  | {
+      readonly decided: true;
+      readonly ids: ReadonlyMap<string, boolean>;
+      readonly consentId: string | undefined;
+      /** When the choice was made (ms), where the format records it: older than `maxAgeDays` is no choice. */
+      readonly decidedAt?: number;
+    }
   | { readonly decided: false; readonly reason: IgnoredReason; readonly detail: string };
 
 /** One manager's cookie format. Readers never throw and run in time linear in the input. */
@@ -22,8 +28,10 @@ export interface ManagerFormat {
   readonly cookie: string;
   /** Whether a site may have renamed that cookie (the manager's own configuration allows it). */
   readonly renamable: boolean;
-  /** Manager ids → policy ids used when `map` is left out; undefined when the ids are the site's own. */
-  readonly defaultMap: Readonly<Record<string, string>> | undefined;
+  /** Manager ids → policy id(s) used when `map` is left out; undefined when the ids are the site's own. */
+  readonly defaultMap: Readonly<Record<string, string | readonly string[]>> | undefined;
+  /** The format records per-vendor consent (IAB TCF): catalogue services with a TCF vendor id also need theirs. */
+  readonly readsVendors?: boolean;
   /**
    * Everything the reader needs from a request's raw (still percent-encoded) cookies, as one
    * string (also the cache key); undefined when the manager's cookie is absent.

@@ -48,7 +48,7 @@ describe('every manager reader on hostile input', () => {
 
   it('should take time linear in the input (a 4 KB worst case costs no more than 40x a 100-byte one)', () => {
     for (const cmp of CMP_NAMES) {
-      const unit = { 'vanilla-cookieconsent': '[', klaro: '%7B', cookieyes: 'a:yes,', cookielawinfo: 'y', cookiebot: 'a:1,', onetrust: 'a=1&' }[cmp];
+      const unit = { 'vanilla-cookieconsent': '[', klaro: '%7B', cookieyes: 'a:yes,', cookielawinfo: 'y', cookiebot: 'a:1,', onetrust: 'a=1&', tcf: 'CQ', gpp: 'DB' }[cmp];
       const time = (length: number) => {
         const value = unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
         const started = performance.now();

@@ -3,6 +3,7 @@ import { TEST_POLICY } from '../html/test-support.js';
 import { compilePolicy } from '../policy/compile.js';
 import { loadPolicy } from '../policy/load.js';
 import { compileSources, type IgnoredSource } from './sources.js';
+import { gppString, tcString } from './test-support.js';
 import { validateSources } from './validate.js';
 
 // Categories essential (required), functionality, performance, marketing.
@@ -73,11 +74,64 @@ describe('consent sources', () => {
   });
 });
 
+describe('TCF and GPP as consent sources', () => {
+  afterEach(() => void vi.useRealTimers());
+  const DAY = 24 * 60 * 60 * 1000;
+  const withServices = compilePolicy(
+    loadPolicy({ ...TEST_POLICY, consentCookie: { maxAgeDays: 30 }, services: { criteo: 'marketing', taboola: 'marketing', 'google-analytics': 'performance' } }),
+  );
+  const tcfSource = (option: object = { cmp: 'tcf' }, policy = compiled) => compileSources(validateSources([option]), policy)!;
+  const read = (source: ReturnType<typeof tcfSource>, values: Record<string, string>, onIgnored: (event: IgnoredSource) => void = () => {}) => source.read(values, onIgnored)?.granted;
+
+  it('should grant a category only with Purpose 1 and its purposes: any of P8-P10, all of P2, P3, P4, P7, any of P5, P6, P11', () => {
+    const tc = (purposes: number[]) => ({ 'euconsent-v2': tcString({ purposes }) });
+    expect(read(tcfSource(), tc([1, 2, 3, 4, 5, 7, 9]))).toEqual(['functionality', 'performance', 'marketing']);
+    expect(read(tcfSource(), tc([1, 2, 3, 4, 10]))).toEqual(['performance']);
+    expect(read(tcfSource(), tc([1, 11]))).toEqual(['functionality']);
+    expect(read(tcfSource(), tc([2, 3, 4, 5, 7, 8]))).toEqual([]);
+    expect(read(tcfSource(), tc([]))).toEqual([]);
+  });
+
+  it('should take a map of its own, and the cookie name OneTrust uses', () => {
+    const source = tcfSource({ cmp: 'tcf', cookie: 'eupubconsent-v2', map: { '1': ['performance', 'marketing'], '7|8': 'performance', '2': 'marketing' } });
+    expect(read(source, { 'eupubconsent-v2': tcString({ purposes: [1, 2, 7] }) })).toEqual(['performance', 'marketing']);
+    expect(read(source, { 'euconsent-v2': tcString({ purposes: [1, 2, 7] }) })).toBeUndefined();
+  });
+
+  it("should also need the vendor consent of each catalogue service with a TCF vendor id in the category", () => {
+    const source = tcfSource({ cmp: 'tcf' }, withServices);
+    const all = [1, 2, 3, 4, 5, 7, 8];
+    expect(read(source, { 'euconsent-v2': tcString({ purposes: all, vendors: [91, 42] }) })).toEqual(['functionality', 'performance', 'marketing']);
+    // Taboola (42) refused: marketing, where Criteo and Taboola are, stays off; Google Analytics has no vendor id.
+    expect(read(source, { 'euconsent-v2': tcString({ purposes: all, vendors: [91] }) })).toEqual(['functionality', 'performance']);
+  });
+
+  it('should count a choice older than maxAgeDays as none, also when it was read before', () => {
+    vi.useFakeTimers({ now: Date.parse('2026-06-01T00:00:00Z') });
+    const source = tcfSource({ cmp: 'tcf' }, withServices);
+    const value = { 'euconsent-v2': tcString({ purposes: [1, 8], lastUpdated: new Date('2026-05-20T00:00:00Z') }) };
+    const { ignored, onIgnored } = ignoredSink();
+    expect(read(source, value, onIgnored)).toEqual(['performance']);
+    vi.setSystemTime(Date.parse('2026-05-20T00:00:00Z') + 30 * DAY);
+    expect(read(source, value, onIgnored)).toBeUndefined();
+    expect(ignored).toEqual([{ source: 'tcf', cookie: 'euconsent-v2', reason: 'undecided', detail: 'decided 2026-05-20: older than maxAgeDays, or in the future', count: 1 }]);
+    expect(read(source, { 'euconsent-v2': tcString({ purposes: [1, 8], lastUpdated: new Date(Date.now() + 2 * DAY) }) })).toBeUndefined();
+  });
+
+  it('should read GPP: its TCF section, or the US opt-outs in an opt-out regime', () => {
+    const source = tcfSource({ cmp: 'gpp' }, withServices);
+    const tcfSection = { CmpId: 10, CmpVersion: 1, PurposeConsents: [true, true, true, true, false, false, true, true], VendorConsents: [91, 42] };
+    expect(read(source, { __gpp: gppString({ tcfeuv2: tcfSection }), __gpp_sid: '2' })).toEqual(['performance', 'marketing']);
+    expect(read(source, { __gpp: gppString({ usnat: { SaleOptOut: 2, SharingOptOut: 2, TargetedAdvertisingOptOut: 2 } }), __gpp_sid: '7' })).toEqual(['functionality', 'performance', 'marketing']);
+    expect(read(source, { __gpp: gppString({ usnat: { SaleOptOut: 2, SharingOptOut: 2, TargetedAdvertisingOptOut: 1 } }), __gpp_sid: '7' })).toEqual(['functionality', 'performance']);
+  });
+});
+
 describe('the consentSources option', () => {
   it.each([
     [{ cmp: 'onetrust' }, 'option consentSources must be a list'],
-    [[{ cmp: 'one-trust' }], 'option consentSources[0].cmp `one-trust` is not a consent manager consent-guard reads. Did you mean `onetrust`? Use one of: vanilla-cookieconsent, klaro, cookieyes, cookielawinfo, cookiebot, onetrust.'],
-    [[{ cmp: 42 }], 'Use one of: vanilla-cookieconsent, klaro, cookieyes, cookielawinfo, cookiebot, onetrust.'],
+    [[{ cmp: 'one-trust' }], 'option consentSources[0].cmp `one-trust` is not a consent manager consent-guard reads. Did you mean `onetrust`? Use one of: vanilla-cookieconsent, klaro, cookieyes, cookielawinfo, cookiebot, onetrust, tcf, gpp.'],
+    [[{ cmp: 42 }], 'Use one of: vanilla-cookieconsent, klaro, cookieyes, cookielawinfo, cookiebot, onetrust, tcf, gpp.'],
     [[{ cmp: 'klaro', mapp: {} }], 'option consentSources[0] has an unknown key `mapp`. Did you mean `map`?'],
     [[{ cmp: 'onetrust', cookie: 'OT' }], 'option consentSources[0].cookie: onetrust always uses the cookie "OptanonConsent"; leave cookie out'],
     [[{ cmp: 'onetrust' }, { cmp: 'onetrust' }], 'option consentSources[1] reads the same onetrust cookie "OptanonConsent" as consentSources[0]'],

@@ -1,3 +1,4 @@
+import { catalogueService } from '../catalogue/catalogue.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { closest } from '../suggest.js';
 import type { CmpName, IgnoredReason, ManagerFormat } from './format.js';
@@ -49,6 +50,7 @@ interface CompiledSource {
 interface Decision {
   readonly granted: readonly string[];
   readonly consentId: string | undefined;
+  readonly decidedAt: number | undefined;
 }
 type Outcome = Decision | { readonly reason: IgnoredReason; readonly detail: string };
 
@@ -56,25 +58,33 @@ type Outcome = Decision | { readonly reason: IgnoredReason; readonly detail: str
 // the size of a browser cookie (OneTrust: two): at most ~20 MB per source, typically <3 MB.
 const CACHE_SIZE = 5_000;
 const REPORT_INTERVAL = 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
 
 /** Checks each source's map against the policy (throwing a TypeError at startup) and prepares the readers. */
 export function compileSources(options: readonly SourceOption[], compiled: CompiledPolicy): ConsentSources | undefined {
   if (options.length === 0) return undefined;
   const sources = options.map((option, index) => compileSource(option, index, compiled));
   const throttle = createThrottle(REPORT_INTERVAL);
+  const maxAge = compiled.policy.consentCookie.maxAgeDays * DAY;
+  // A choice the manager dates counts for maxAgeDays, like the guard's own (and not from the future).
+  const expired = (decision: Decision, now: number): Outcome | undefined =>
+    decision.decidedAt !== undefined && (now - decision.decidedAt >= maxAge || decision.decidedAt - now > DAY)
+      ? { reason: 'undecided', detail: `decided ${new Date(decision.decidedAt).toISOString().slice(0, 10)}: older than maxAgeDays, or in the future` }
+      : undefined;
   return {
     read(cookies, onIgnored) {
+      const now = Date.now();
       for (const source of sources) {
         const raw = source.format.raw(cookies, source.cookie, source.ids);
         if (raw === undefined) continue;
         const cached = source.cache.get(raw);
-        if (cached) return { cmp: source.cmp, ...cached, fresh: false, value: raw };
-        const outcome = evaluate(source, raw);
+        let outcome: Outcome = cached ?? evaluate(source, raw);
+        if ('granted' in outcome) outcome = expired(outcome, now) ?? outcome;
         if ('granted' in outcome) {
-          source.cache.set(raw, outcome);
-          return { cmp: source.cmp, ...outcome, fresh: true, value: raw };
+          if (!cached) source.cache.set(raw, outcome);
+          return { cmp: source.cmp, granted: outcome.granted, consentId: outcome.consentId, fresh: !cached, value: raw };
         }
-        const count = throttle(`${source.cmp}=${source.cookie}:${outcome.reason}`, Date.now());
+        const count = throttle(`${source.cmp}=${source.cookie}:${outcome.reason}`, now);
         if (count !== undefined) onIgnored({ source: source.cmp, cookie: source.cookie, reason: outcome.reason, detail: outcome.detail, count });
       }
       return undefined;
@@ -89,13 +99,13 @@ function evaluate(source: CompiledSource, raw: string): Outcome {
   for (const [category, ids] of source.byCategory) {
     if (ids.every((id) => reading.ids.get(id) === true)) granted.push(category);
   }
-  return { granted: Object.freeze(granted), consentId: reading.consentId };
+  return { granted: Object.freeze(granted), consentId: reading.consentId, decidedAt: reading.decidedAt };
 }
 
 function compileSource(option: SourceOption, index: number, compiled: CompiledPolicy): CompiledSource {
   const format = FORMATS[option.cmp];
   const optional = compiled.categoryIds.filter((id) => !compiled.requiredIds.has(id));
-  const pairs = option.map ?? defaultMap(option.cmp, format, optional, index);
+  const pairs = [...(option.map ?? defaultMap(option.cmp, format, optional, index)), ...(format.readsVendors ? vendorPairs(compiled, optional) : [])];
   const byCategory = new Map<string, string[]>();
   for (const [id, targets] of pairs) {
     for (const target of targets) {
@@ -113,7 +123,22 @@ function compileSource(option: SourceOption, index: number, compiled: CompiledPo
 
 /** The manager's standard map onto the categories this policy has; by equal name where the ids are the site's own. */
 function defaultMap(cmp: CmpName, format: ManagerFormat, optional: readonly string[], index: number): readonly (readonly [string, readonly string[]])[] {
-  if (format.defaultMap) return Object.entries(format.defaultMap).filter(([, target]) => optional.includes(target)).map(([id, target]) => [id, [target]]);
+  if (format.defaultMap) {
+    return Object.entries(format.defaultMap)
+      .map(([id, targets]) => [id, (typeof targets === 'string' ? [targets] : targets).filter((target) => optional.includes(target))] as const)
+      .filter(([, targets]) => targets.length > 0);
+  }
   if (cmp === 'klaro') throw new TypeError(`option consentSources[${index}].map is required for klaro: its services are named by the site, e.g. { googleAnalytics: "performance" }`);
   return optional.map((id) => [id, [id]]);
+}
+
+/**
+ * Each catalogue service with a TCF vendor id needs its vendor's consent too. Enforcement
+ * is per category, so a vendor refused keeps the whole category of its service off.
+ */
+function vendorPairs(compiled: CompiledPolicy, optional: readonly string[]): (readonly [string, readonly string[]])[] {
+  return Object.entries(compiled.policy.services).flatMap(([id, category]) => {
+    const vendor = catalogueService(id)?.tcfVendorId;
+    return vendor !== undefined && category !== undefined && optional.includes(category) ? [[`vendor:${vendor}`, [category]] as const] : [];
+  });
 }

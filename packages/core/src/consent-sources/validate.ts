@@ -10,9 +10,10 @@ export interface ConsentSourceOption {
    * The manager's category ids (Klaro: service names) → policy category id(s). A policy
    * category is granted when every manager id mapped to it is granted; a category nothing
    * maps to is denied. Defaults to the manager's standard categories where it has them.
+   * TCF and GPP: purpose numbers, `8|9|10` meaning any of them, e.g. `{ 1: ['performance'], '8|9|10': 'performance' }`.
    */
   readonly map?: Readonly<Record<string, string | readonly string[]>>;
-  /** The manager's cookie name, where the manager lets a site rename it (vanilla-cookieconsent, Klaro). */
+  /** The manager's cookie name, where the manager lets a site rename it (vanilla-cookieconsent, Klaro, TCF: `eupubconsent-v2` for OneTrust). */
   readonly cookie?: string;
 }
 
@@ -25,7 +26,7 @@ export interface SourceOption {
 }
 
 const KEYS = ['cmp', 'map', 'cookie'];
-const MANAGER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+const MANAGER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:|-]{0,63}$/;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 
 /** Checks the `consentSources` option's shape at startup, with messages that say how to fix it. */
@@ -71,7 +72,7 @@ function mapOf(map: unknown, where: string): SourceOption['map'] {
     throw new TypeError(`${where}.map must be an object of manager ids to policy category ids, e.g. { C0004: "marketing" }`);
   }
   return Object.entries(map).map(([id, target]): readonly [string, readonly string[]] => {
-    if (!MANAGER_ID.test(id)) throw new TypeError(`${where}.map: "${id.slice(0, 40)}" is not a manager id (letters, digits, _ . : -)`);
+    if (!MANAGER_ID.test(id)) throw new TypeError(`${where}.map: "${id.slice(0, 40)}" is not a manager id (letters, digits, _ . : | -)`);
     const targets = typeof target === 'string' ? [target] : target;
     if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string')) {
       throw new TypeError(`${where}.map.${id} must be a policy category id or a non-empty list of them`);

@@ -6,6 +6,8 @@ export interface Messages {
   readonly revision: string;
   readonly cookies: string;
   readonly trackers: string;
+  readonly services: string;
+  readonly privacyPolicy: string;
   readonly noCookies: string;
   readonly name: string;
   readonly provider: string;
@@ -46,6 +48,8 @@ const en: Messages = {
   revision: 'Policy revision {revision}',
   cookies: 'Cookies',
   trackers: 'Trackers',
+  services: 'Services',
+  privacyPolicy: 'Privacy policy',
   noCookies: 'No cookies in this category.',
   name: 'Name',
   provider: 'Provider',
@@ -83,6 +87,8 @@ const nb: Messages = {
   revision: 'Versjon {revision} av retningslinjene',
   cookies: 'Informasjonskapsler',
   trackers: 'Sporere',
+  services: 'Tjenester',
+  privacyPolicy: 'Personvernerklæring',
   noCookies: 'Ingen informasjonskapsler i denne kategorien.',
   name: 'Navn',
   provider: 'Leverandør',

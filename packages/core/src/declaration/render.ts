@@ -1,5 +1,6 @@
 import type { ConsentState } from '../consent-state.js';
 import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
+import { catalogueService } from '../catalogue/catalogue.js';
 import { escapeHtml } from '../html/escape.js';
 import { loadPolicy } from '../policy/load.js';
 import type { CookieDeclaration, Policy, PolicyInput, TrackerDeclaration } from '../policy/schema.js';
@@ -30,7 +31,13 @@ interface Row {
   readonly cells: readonly string[];
 }
 
-function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; trackers: Row[] } {
+interface ServiceRow {
+  readonly name: string;
+  readonly provider: string;
+  readonly privacyUrl: string;
+}
+
+function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; trackers: Row[]; services: ServiceRow[] } {
   const cookies = (policy.cookies as readonly CookieDeclaration[])
     .filter((cookie) => cookie.category === category)
     .map((cookie) => ({
@@ -43,24 +50,35 @@ function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; 
         cookie.purpose ?? '',
       ],
     }));
+  // A service's tracker is listed as the service, with its provider and privacy policy.
   const trackers = (policy.trackers as readonly TrackerDeclaration[])
-    .filter((tracker) => tracker.category === category)
+    .filter((tracker) => tracker.category === category && tracker.service === undefined)
     .map((tracker) => ({ cells: [tracker.name, tracker.hosts.join(', ')] }));
-  return { cookies, trackers };
+  const services = Object.entries(policy.services)
+    .filter(([, chosen]) => chosen === category)
+    .flatMap(([id]) => {
+      const service = catalogueService(id);
+      return service ? [{ name: service.name, provider: service.provider, privacyUrl: service.privacyUrl }] : [];
+    });
+  return { cookies, trackers, services };
 }
 
 function html(policy: Policy, t: Messages, locale: string): string {
-  const table = (head: readonly string[], body: readonly Row[]) =>
+  // The privacy policy column holds the catalogue's own https URL, shown as a link.
+  const link = (cell: string, i: number) => (i === 2 ? `<a href="${escapeHtml(cell)}" rel="noopener noreferrer">${escapeHtml(cell)}</a>` : escapeHtml(cell));
+  const table = (head: readonly string[], body: readonly Row[], content: (cell: string, i: number) => string = escapeHtml) =>
     `<table><thead><tr>${head.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body
-      .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+      .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${content(cell, i)}</td>`)).join('')}</tr>`)
       .join('')}</tbody></table>`;
   const sections = Object.entries(policy.categories).map(([id, category]) => {
-    const { cookies, trackers } = rows(policy, id, t);
+    const { cookies, trackers, services } = rows(policy, id, t);
+    const serviceRows = services.map((service) => ({ cells: [service.name, service.provider, service.privacyUrl] }));
     return [
       `<section class="consent-guard-category" id="consent-category-${escapeHtml(id)}">`,
       `<h3>${escapeHtml(category.label)}${category.required ? ` <small>(${escapeHtml(t.alwaysOn)})</small>` : ''}</h3>`,
       category.description ? `<p>${escapeHtml(category.description)}</p>` : '',
       cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : `<p>${escapeHtml(t.noCookies)}</p>`,
+      services.length > 0 ? `<h4>${escapeHtml(t.services)}</h4>${table([t.name, t.provider, t.privacyPolicy], serviceRows, link)}` : '',
       trackers.length > 0 ? `<h4>${escapeHtml(t.trackers)}</h4>${table([t.name, t.hosts], trackers)}` : '',
       '</section>',
     ].join('');
@@ -81,12 +99,14 @@ function markdown(policy: Policy, t: Messages): string {
   const table = (head: readonly string[], body: readonly Row[]) =>
     [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.cells.map(cell).join(' | ')} |`)].join('\n');
   const sections = Object.entries(policy.categories).map(([id, category]) => {
-    const { cookies, trackers } = rows(policy, id, t);
+    const { cookies, trackers, services } = rows(policy, id, t);
+    const serviceRows = services.map((service) => ({ cells: [service.name, service.provider, `[${service.privacyUrl}](${service.privacyUrl})`] }));
     return [
       `## ${cell(category.label)}${category.required ? ` (${cell(t.alwaysOn)})` : ''}`,
       category.description ? `\n${category.description.trim()}` : '',
       '',
       cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : t.noCookies,
+      services.length > 0 ? `\n### ${cell(t.services)}\n\n${table([t.name, t.provider, t.privacyPolicy], serviceRows)}` : '',
       trackers.length > 0 ? `\n### ${cell(t.trackers)}\n\n${table([t.name, t.hosts], trackers)}` : '',
     ].join('\n');
   });

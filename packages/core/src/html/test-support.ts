@@ -66,7 +66,8 @@ export function rewrite(input: Buffer | string, options: RewriteOptions = {}) {
 type Element = DefaultTreeAdapterMap['element'];
 type Node = DefaultTreeAdapterMap['node'];
 
-function* elements(node: Node): Generator<Element> {
+/** Every element of a parse5 tree, template contents included, in document order. */
+export function* elements(node: Node): Generator<Element> {
   if ('tagName' in node) yield node;
   const children = 'content' in node && node.content ? node.content.childNodes : 'childNodes' in node ? node.childNodes : [];
   for (const child of children) yield* elements(child as Node);

@@ -12,6 +12,12 @@ describe('policy.schema.json', () => {
     const schema = policyJsonSchema() as { additionalProperties: boolean; required: string[]; properties: Record<string, unknown> };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['revision', 'categories']);
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'revision', 'consentCookie', 'undeclaredCookies', 'categories', 'cookies', 'trackers']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'revision', 'consentCookie', 'undeclaredCookies', 'categories', 'services', 'cookies', 'trackers']);
+  });
+
+  it('should let editors complete and check the catalogue ids under services', () => {
+    const services = (policyJsonSchema() as { properties: { services: { additionalProperties: boolean; properties: Record<string, { description: string }> } } }).properties.services;
+    expect(services.additionalProperties).toBe(false);
+    expect(services.properties['google-analytics']?.description).toBe('Google Analytics 4 (Google): the category it belongs to.');
   });
 });

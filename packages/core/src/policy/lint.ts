@@ -1,4 +1,5 @@
 import { PolicyError, type PolicyProblem } from '../errors.js';
+import { catalogueService } from '../catalogue/catalogue.js';
 import { compileNameMatcher } from '../glob.js';
 import { loadLocatedPolicy, type LocatedPolicy } from './load.js';
 import type { PolicyInput } from './schema.js';
@@ -19,8 +20,18 @@ export function lintPolicy(input: string | PolicyInput): LintResult {
     if (error instanceof PolicyError) return { errors: error.problems, warnings: [] };
     throw error;
   }
-  const warnings = [...shadowingGlobs(located), ...cookiesDifferingInCase(located), ...firstPartyTrackerHosts(located), ...repeatedTrackerHosts(located), ...emptyCategories(located)];
+  located = { ...located, problemAt: inTheFile(located) };
+  const warnings = [...shadowingGlobs(located), ...cookiesDifferingInCase(located), ...firstPartyTrackerHosts(located), ...repeatedTrackerHosts(located), ...emptyCategories(located), ...consentModeGaps(located)];
   return { errors: [], warnings: warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)) };
+}
+
+/** Entries that `services:` expanded are not in the file: a warning about one points at its service. */
+function inTheFile({ policy, problemAt }: LocatedPolicy): LocatedPolicy['problemAt'] {
+  return (path, message) => {
+    const [list, index] = path;
+    const entry = list === 'cookies' || list === 'trackers' ? policy[list][index as number] : undefined;
+    return problemAt(entry?.service === undefined ? path : ['services', entry.service], message);
+  };
 }
 
 /** `_ga*` in one category and `_ga_live` in another: the exact name wins, which may not be meant. */
@@ -32,7 +43,7 @@ function shadowingGlobs({ policy, problemAt }: LocatedPolicy): PolicyProblem[] {
     policy.cookies.forEach((exact, e) => {
       if (exact.name.includes('*') || exact.category === glob.category || !matcher.matches(exact.name)) return;
       warnings.push(
-        problemAt(['cookies', g, 'name'], `"${glob.name}" (${glob.category}) also matches "${exact.name}", declared in ${exact.category} at cookies[${e}]: the exact name wins; check which category it belongs to`),
+        problemAt(['cookies', g, 'name'], `"${glob.name}" (${glob.category}) also matches "${exact.name}", declared in ${exact.category} ${exact.service === undefined ? `at cookies[${e}]` : `by services.${exact.service}`}: the exact name wins; check which category it belongs to`),
       );
     });
   });
@@ -93,6 +104,21 @@ function emptyCategories({ policy, problemAt }: LocatedPolicy): PolicyProblem[] 
   return Object.entries(policy.categories)
     .filter(([id, category]) => !category.required && !policy.cookies.some((c) => c.category === id) && !policy.trackers.some((t) => t.category === id))
     .map(([id]) => problemAt(['categories', id], `no cookie or tracker is declared in "${id}": visitors would be asked about nothing`));
+}
+
+/**
+ * A Google service in a category that does not grant the Consent Mode types it needs: its
+ * tag would keep them denied even for a visitor who allowed the category. Only a policy
+ * that uses Consent Mode at all is checked (security_storage is always granted).
+ */
+function consentModeGaps({ policy, problemAt }: LocatedPolicy): PolicyProblem[] {
+  if (!Object.values(policy.categories).some((category) => category.consentMode.length > 0)) return [];
+  return Object.entries(policy.services).flatMap(([id, categoryId]) => {
+    const granted = categoryId === undefined ? undefined : policy.categories[categoryId]?.consentMode;
+    const missing = (catalogueService(id)?.consentMode ?? []).filter((type) => type !== 'security_storage' && !granted?.includes(type as never));
+    if (missing.length === 0) return [];
+    return [problemAt(['services', id], `${id} uses Google Consent Mode ${missing.join(', ')}, which "${categoryId}" does not grant (categories.${categoryId}.consentMode): its tag would keep ${missing.length === 1 ? 'it' : 'them'} denied even when the visitor allows "${categoryId}"`)];
+  });
 }
 
 function bareDomain(domain: string): string {

@@ -35,7 +35,7 @@ describe('loadPolicy', () => {
     const policy = loadPolicy(example);
     expect(loadPolicy(policy)).toBe(policy);
     expect(loadPolicy({ ...policy, revision: '2025-01-01' }).revision).toBe('2025-01-01');
-    expect(loadPolicy({ ...policy, cookies: [...policy.cookies, { name: 'extra', category: 'performance' }] }).cookies.at(-1)).toMatchObject({ name: 'extra', path: '/' });
+    expect(loadPolicy({ ...policy, cookies: [...policy.cookies, { name: 'extra', category: 'performance' }] }).cookies.find((cookie) => cookie.name === 'extra')).toMatchObject({ name: 'extra', path: '/' });
   });
 
   it('should read JSON files and accept a numeric revision as a string', () => {

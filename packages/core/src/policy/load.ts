@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { PolicyError, type PolicyProblem } from '../errors.js';
+import { expandServices } from '../catalogue/expand.js';
 import { closest } from '../suggest.js';
 import { knownKeys, policySchema, type Policy, type PolicyInput } from './schema.js';
 
@@ -81,7 +82,11 @@ function validate(input: unknown, source: Source): Policy {
   }
   problems.push(...crossCheck(input, source));
   if (problems.length > 0 || !result.success) throw new PolicyError(inFileOrder(dedupe(problems)));
-  const policy = deepFreeze({ ...result.data, revision: String(result.data.revision) }) as Policy;
+  // In the order the site listed them (zod gives the schema's): the first listed wins a shared host.
+  const listed = isRecord(input) && isRecord(input.services) ? Object.keys(input.services) : [];
+  const services = Object.fromEntries(listed.filter((id) => result.data.services[id] !== undefined).map((id) => [id, result.data.services[id]]));
+  const parsed = { ...result.data, services };
+  const policy = deepFreeze({ ...parsed, ...expandServices(parsed), revision: String(result.data.revision) }) as Policy;
   validated.add(policy);
   return policy;
 }
@@ -129,8 +134,7 @@ function crossCheck(input: unknown, source: Source): PolicyProblem[] {
     if (!Array.isArray(list)) return;
     list.forEach((entry, index) => {
       if (!isRecord(entry) || typeof entry.category !== 'string' || categories.includes(entry.category)) return;
-      const message = `unknown category "${entry.category}"${hint(entry.category, categories, `; categories are ${categories.map((c) => `"${c}"`).join(', ')}`)}`;
-      problems.push(problem(source, [key, index, 'category'], message));
+      problems.push(problem(source, [key, index, 'category'], unknownCategory(entry.category, categories)));
     });
   };
   if (isRecord(input.categories)) {
@@ -142,6 +146,21 @@ function crossCheck(input: unknown, source: Source): PolicyProblem[] {
   }
   checkReferences(input.cookies, 'cookies');
   checkReferences(input.trackers, 'trackers');
+  if (isRecord(input.services)) {
+    for (const [id, category] of Object.entries(input.services)) {
+      if (typeof category !== 'string' || categories.includes(category)) continue;
+      problems.push(problem(source, ['services', id], unknownCategory(category, categories)));
+    }
+  }
+  const listed = isRecord(input.services) ? Object.keys(input.services) : [];
+  for (const key of ['cookies', 'trackers'] as const) {
+    const list = input[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, index) => {
+      if (!isRecord(entry) || typeof entry.service !== 'string' || listed.includes(entry.service)) return;
+      problems.push(problem(source, [key, index, 'service'], `"${entry.service}" is not listed in services:${hint(entry.service, listed)}`));
+    });
+  }
   if (Array.isArray(input.cookies)) {
     const firstIndex = new Map<string, number>();
     input.cookies.forEach((entry: unknown, index) => {
@@ -154,6 +173,10 @@ function crossCheck(input: unknown, source: Source): PolicyProblem[] {
   return problems;
 }
 
+function unknownCategory(category: string, categories: readonly string[]): string {
+  return `unknown category "${category}"${hint(category, categories, `; categories are ${categories.map((c) => `"${c}"`).join(', ')}`)}`;
+}
+
 function allowedKeysAt(path: Path): readonly string[] {
   const [first] = path;
   if (path.length === 0) return knownKeys.root;
@@ -161,6 +184,7 @@ function allowedKeysAt(path: Path): readonly string[] {
   if (first === 'categories') return knownKeys.category;
   if (first === 'cookies') return knownKeys.cookie;
   if (first === 'trackers') return knownKeys.tracker;
+  if (first === 'services') return knownKeys.services;
   return [];
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { catalogueService, SERVICE_IDS } from '../catalogue/catalogue.js';
 
 /** Characters RFC 6265 allows in a cookie name (an HTTP token), plus `*` for globs. */
 export const COOKIE_NAME_GLOB = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -63,6 +64,7 @@ export const cookieSchema = z.strictObject({
     .default('/')
     .describe('Path to delete the cookie on when purging.'),
   thirdParty: z.boolean().default(false).describe('Set by another site: declared, but not deletable from here.'),
+  service: serviceReference(),
 });
 
 export const trackerSchema = z.strictObject({
@@ -76,7 +78,16 @@ export const trackerSchema = z.strictObject({
     .array(z.string().min(3, 'must be at least 3 characters'))
     .default([])
     .describe('Substrings that mark an inline `<script>` as this tracker.'),
+  service: serviceReference(),
 });
+
+function serviceReference() {
+  return z.string().optional().describe('The catalogue service this entry was expanded from (`services:` sets it; such entries are derived afresh on every load).');
+}
+
+export const servicesSchema = z
+  .strictObject(Object.fromEntries(SERVICE_IDS.map((id) => [id, z.string().optional().describe(`${catalogueService(id)?.name} (${catalogueService(id)?.provider}): the category it belongs to.`)])))
+  .describe('Services from the bundled catalogue, by id → the category they belong to: their trackers and cookies are declared for you.');
 
 export const policySchema = z.strictObject({
   $schema: z.string().optional().describe('Where editors find this schema (JSON policies).'),
@@ -92,6 +103,7 @@ export const policySchema = z.strictObject({
     .record(z.string().regex(CATEGORY_ID, 'category ids are lowercase: [a-z][a-z0-9_-]*'), categorySchema)
     .refine((categories) => Object.keys(categories).length > 0, 'must declare at least one category')
     .describe('Consent categories by id, in display order.'),
+  services: servicesSchema.default({}),
   cookies: z.array(cookieSchema).default([]).describe('Every cookie the site sets, by name or glob.'),
   trackers: z.array(trackerSchema).default([]).describe('Tracker tags recognised in HTML, by host or inline signature.'),
 });
@@ -103,6 +115,7 @@ export const knownKeys = {
   category: Object.keys(categorySchema.shape),
   cookie: Object.keys(cookieSchema.shape),
   tracker: Object.keys(trackerSchema.shape),
+  services: SERVICE_IDS,
 };
 
 /** A policy as a user writes it (defaults optional); a `Policy`, or a spread copy of one, is one too. */
