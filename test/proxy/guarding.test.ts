@@ -19,6 +19,11 @@ beforeAll(async () => {
       res.setHeader('Set-Cookie', ['PHPSESSID=s1; Path=/', '__ab12=b; Path=/', '__hstc=h; Path=/', 'mystery=m; Path=/']);
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': PAGE.length, ETag: '"v1"' }).end(PAGE);
     },
+    '/etag': (req, res) => {
+      // If-None-Match compares weakly (RFC 9110 section 13.1.2).
+      if (req.headers['if-none-match']?.replace(/^W\//, '') === '"v1"') return res.writeHead(304, { ETag: '"v1"' }).end();
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ETag: '"v1"' }).end(PAGE);
+    },
     '/gzip': (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' }).end(zlib.gzipSync(PAGE));
     },
@@ -71,6 +76,34 @@ describe('responses from the upstream', () => {
     const consent = await consentCookie({ action: 'reject-all' });
     const response = await request(url).get('/data').set('Cookie', `${consent}; __hstc=old`).expect(200);
     expect(response.headers['set-cookie']).toEqual([expect.stringMatching(/^__hstc=; Path=\/; Expires=Thu, 01 Jan 1970/)]);
+  });
+
+  it("should answer HEAD with the judged head and no body", async () => {
+    const response = await request(url).head('/page').expect(200);
+    expect(response.headers['set-cookie']).toEqual(['PHPSESSID=s1; Path=/']);
+    expect(response.text).toBeUndefined();
+    expect(lastSeen('/page')?.method).toBe('HEAD');
+  });
+
+  it("should let the origin answer 304 to the consent-tagged ETag it handed out", async () => {
+    const first = await request(url).get('/etag').expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"v1-cg/);
+    const again = await request(url).get('/etag').set('If-None-Match', etag).expect(304);
+    expect(lastSeen('/etag')?.headers['if-none-match']).toBe('W/"v1"');
+    expect(again.headers.etag).toBe(etag);
+  });
+
+  it('should ask the origin for the whole page when a browser asks for a byte range of it', async () => {
+    await request(url).get('/page').set('Range', 'bytes=0-99').set('Accept', 'text/html').expect(200);
+    expect(lastSeen('/page')?.headers.range).toBeUndefined();
+  });
+
+  it('should reuse kept-alive connections to the upstream', async () => {
+    await request(url).get('/data').expect(200);
+    await request(url).get('/data').expect(200);
+    const [a, b] = origin.seen.filter((seen) => seen.url === '/data').slice(-2);
+    expect(a?.remotePort).toBe(b?.remotePort);
   });
 
   it('should decode, rewrite and re-encode a gzipped page', async () => {

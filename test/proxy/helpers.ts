@@ -9,6 +9,8 @@ export interface Seen {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
+  /** The proxy's side of the connection: the same one twice means a kept-alive connection. */
+  readonly remotePort: number | undefined;
 }
 
 /** A real origin on an ephemeral port, recording every request it gets. */
@@ -21,7 +23,7 @@ export interface Origin {
 export async function startOrigin(routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>): Promise<Origin> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, remotePort: req.socket.remotePort });
     const route = routes[(req.url ?? '/').split('?')[0] ?? '/'];
     if (route) return route(req, res);
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('origin: no such page');
