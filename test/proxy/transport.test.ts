@@ -53,10 +53,7 @@ afterAll(async () => {
 
 describe('when the upstream fails', () => {
   it('should answer 502 with a small page when the upstream refuses connections', async () => {
-    const closed = createServer();
-    const deadUrl = await listen(closed);
-    await close(closed);
-    const { proxy: other, url: otherUrl } = await startProxy(deadUrl);
+    const { proxy: other, url: otherUrl } = await startProxy(await deadUpstream());
     try {
       const page = await request(otherUrl).get('/').set('Accept', 'text/html').expect(502).expect('Content-Type', /text\/html/);
       expect(page.text).toContain('<h1>502 Bad Gateway</h1>');
@@ -119,10 +116,7 @@ describe('WebSocket', () => {
   });
 
   it('should answer 502 to an upgrade when the upstream is down', async () => {
-    const closed = createServer();
-    const deadUrl = await listen(closed);
-    await close(closed);
-    const { proxy: other, url: otherUrl } = await startProxy(deadUrl);
+    const { proxy: other, url: otherUrl } = await startProxy(await deadUpstream());
     try {
       const socket = new WebSocket(`${otherUrl.replace('http:', 'ws:')}/ws`);
       const [, response] = (await once(socket, 'unexpected-response')) as [unknown, { statusCode: number }];
@@ -134,3 +128,11 @@ describe('WebSocket', () => {
     }
   });
 });
+
+/** The URL of a port nothing listens on any more: connections to it are refused. */
+async function deadUpstream(): Promise<string> {
+  const closed = createServer();
+  const url = await listen(closed);
+  await close(closed);
+  return url;
+}
