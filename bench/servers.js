@@ -1,10 +1,10 @@
 // Benchmark servers (server.js), each in a child process, and what they say over IPC.
 import { fork } from 'node:child_process';
 
-/** Starts one variant of server.js; resolves to its process and port. */
-export function startServer(variant, args = []) {
+/** Starts one variant of server.js (or of `script`); resolves to its process and port. */
+export function startServer(variant, args = [], script = new URL('./server.js', import.meta.url)) {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./server.js', import.meta.url), [variant, ...args]);
+    const child = fork(script, [variant, ...args]);
     child.once('message', ({ port }) => resolve({ child, port }));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));

@@ -144,6 +144,6 @@ describe('consent-guard', () => {
     expect(help.stdout).toContain('Usage: consent-guard <command>');
     expect((await runCli([])).code).toBe(1);
     const unknown = await runCli(['sacn', 'http://localhost/']);
-    expect(unknown).toMatchObject({ code: 1, stderr: 'consent-guard: unknown command "sacn"; the commands are lint, render, scan and records\n(consent-guard --help shows how to call it)\n' });
+    expect(unknown).toMatchObject({ code: 1, stderr: 'consent-guard: unknown command "sacn"; the commands are lint, render, scan, proxy and records\n(consent-guard --help shows how to call it)\n' });
   });
 });

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type DemoFramework = 'express' | 'koa';
+/** `proxy`: the demo site as a PHP application behind consent-guard's reverse proxy. */
+export type DemoFramework = 'express' | 'koa' | 'proxy';
 
 export interface Demo {
   readonly origin: string;

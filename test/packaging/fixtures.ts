@@ -20,30 +20,35 @@ export type Flavour = 'esm' | 'cjs' | 'ts';
 
 /** How each flavour imports the packages and states its options; the app itself is shared. */
 const PRELUDE: Record<Flavour, string> = {
-  esm: `import express from 'express';
+  esm: `import { createServer } from 'node:http';
+import express from 'express';
 import Koa from 'koa';
 import { loadPolicy } from '@consent-guard/core';
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { createConsentProxy } from '@consent-guard/proxy';
 
 const options = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
 const portOf = (server) => server.address().port;
 `,
-  cjs: `const express = require('express');
+  cjs: `const { createServer } = require('node:http');
+const express = require('express');
 const Koa = require('koa');
 const { consentGuard: expressGuard } = require('@consent-guard/express');
 const { consentGuard: koaGuard } = require('@consent-guard/koa');
+const { createConsentProxy } = require('@consent-guard/proxy');
 
 const options = { policy: './consent-policy.yaml', secret: 'fixture-secret-0123456789abcdef' };
 const portOf = (server) => server.address().port;
 `,
-  ts: `import type { Server } from 'node:http';
+  ts: `import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import { loadPolicy } from '@consent-guard/core';
 import { consentGuard as expressGuard, type ConsentOptions } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { createConsentProxy } from '@consent-guard/proxy';
 
 const options: ConsentOptions = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
 // @ts-expect-error The declarations are real types, not any: there is no mode 'enforced'.
@@ -52,7 +57,7 @@ const portOf = (server: Server): number => (server.address() as AddressInfo).por
 `,
 };
 
-/** Both frameworks with the guard, on ephemeral ports; prints them as one JSON line. */
+/** Both frameworks with the guard, and a bare site behind the proxy, on ephemeral ports; prints them as one JSON line. */
 const APP = `
 const expressApp = express();
 expressApp.use(expressGuard(options));
@@ -70,12 +75,25 @@ koaApp.use((ctx) => {
   ctx.body = 'ok';
 });
 
+const site = createServer((_req, res) => {
+  res.setHeader('Set-Cookie', ['session=1', '_ga=GA1.1.1']);
+  res.end('ok');
+});
+
 let listening = 0;
+let proxyPort = 0;
 const expressServer = expressApp.listen(0, '127.0.0.1', ready);
 const koaServer = koaApp.listen(0, '127.0.0.1', ready);
+site.listen(0, '127.0.0.1', () => {
+  const proxyServer = createConsentProxy({ upstream: \`http://127.0.0.1:\${portOf(site)}\`, ...options });
+  proxyServer.listen(0, '127.0.0.1', () => {
+    proxyPort = portOf(proxyServer);
+    ready();
+  });
+});
 function ready() {
   listening += 1;
-  if (listening === 2) console.log(JSON.stringify({ express: portOf(expressServer), koa: portOf(koaServer) }));
+  if (listening === 3) console.log(JSON.stringify({ express: portOf(expressServer), koa: portOf(koaServer), proxy: proxyPort }));
 }
 `;
 
@@ -110,7 +128,7 @@ export interface Fixture {
  * CommonJS on the lowest versions the adapters' peer ranges admit.
  */
 export async function createFixture(flavour: Flavour, dir: string, tarballs: Record<PackageName, Tarball>): Promise<Fixture> {
-  const packages: PackageName[] = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa'];
+  const packages: PackageName[] = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/proxy'];
   if (flavour === 'esm') packages.push('@consent-guard/cli');
   const dependencies: Record<string, string> = Object.fromEntries(packages.map((name) => [name, `file:${tarballs[name].path}`]));
   if (flavour === 'cjs') Object.assign(dependencies, PEER_FLOORS);

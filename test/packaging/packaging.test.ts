@@ -1,7 +1,7 @@
 // The packages as a user installs them: `npm pack` each one (from the build `npm test`
 // runs first), lint the tarballs with publint and @arethetypeswrong/cli, install them into
 // fresh projects in a temporary folder (ESM JavaScript, CommonJS, strict TypeScript with
-// nodenext) and run an Express and a Koa app in each, and the CLI from its tarball. Nothing
+// nodenext) and run an Express and a Koa app and the proxy in each, and the CLI from its tarball. Nothing
 // here imports this repository's sources.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,14 @@ import { PACKAGE_NAMES, packAll, type PackageName, type Tarball } from './pack.j
 import { run, runOk, startNode } from './run.js';
 
 const FLAVOURS: readonly Flavour[] = ['esm', 'cjs', 'ts'];
-const LIBRARIES = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa'] as const;
+const LIBRARIES = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/proxy'] as const;
 
 /** What the public contract promises each library exports (PRODUCT.md), at least. */
 const CONTRACT: Record<(typeof LIBRARIES)[number], string[]> = {
   '@consent-guard/core': ['createGuard', 'loadPolicy', 'renderDeclaration'],
   '@consent-guard/express': ['consentGuard'],
   '@consent-guard/koa': ['consentGuard'],
+  '@consent-guard/proxy': ['createConsentProxy'],
 };
 
 let work: string;
@@ -63,11 +64,11 @@ describe.each(PACKAGE_NAMES)('%s tarball', (name) => {
   }, 30_000);
 });
 
-/** What a visitor who has not decided gets from the fixture's two apps. */
+/** What a visitor who has not decided gets from the fixture's two apps and its proxied site. */
 async function expectGuarded(fixture: Fixture): Promise<void> {
-  const { child, ready } = await startNode<{ express: number; koa: number }>(fixture.server, fixture.dir);
+  const { child, ready } = await startNode<{ express: number; koa: number; proxy: number }>(fixture.server, fixture.dir);
   try {
-    for (const port of [ready.express, ready.koa]) {
+    for (const port of [ready.express, ready.koa, ready.proxy]) {
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toBe('ok');

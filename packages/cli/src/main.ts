@@ -19,6 +19,17 @@ Commands:
       --suggest                 Also print a policy draft for what the policy does not declare.
       --chromium <path>         The browser (default: $CONSENT_GUARD_CHROMIUM, else an installed
                                 Chrome/Chromium/Edge, Playwright's, or @sparticuz/chromium).
+  proxy                         Guard a running site: a reverse proxy that enforces the policy on every
+                                response and forwards only consented cookies. CONSENT_SECRET signs the
+                                consent cookie. SIGTERM or SIGINT finish the requests in flight and exit 0.
+      --upstream <url>          The site to guard, e.g. http://127.0.0.1:8080 (required).
+      --policy <file>           The policy file (required).
+      --port <n>                (default: 3000)
+      --host <address>          (default: 127.0.0.1; 0.0.0.0 for every interface)
+      --mode enforce|report-only  (default: enforce)
+      --cache vary|shared       (default: vary)
+      --consent-log <db>        Record consent changes in a SQLite file or a postgres:// URL.
+      --trust-proxy             Believe X-Forwarded-For/-Proto/-Host from a proxy in front.
   records export                The consent log's records of a time range, oldest first.
       --store <db>              A SQLite file or a postgres:// URL (required).
       --since <date>            From this date or time, inclusive (ISO 8601, UTC when no offset).
@@ -54,6 +65,22 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
         const { scan } = await import('./scan/scan.js');
         return await scan(single(parsed, 'scan <url>'), parsed.values, io);
       }
+      case 'proxy': {
+        const parsed = parse(rest, {
+          upstream: { type: 'string' },
+          policy: { type: 'string' },
+          port: { type: 'string' },
+          host: { type: 'string' },
+          mode: { type: 'string' },
+          cache: { type: 'string' },
+          'consent-log': { type: 'string' },
+          'trust-proxy': { type: 'boolean' },
+        });
+        if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}": consent-guard proxy --upstream <url> --policy <file>`);
+        // Loaded only here: the HTTP client is not needed by the other commands.
+        const { proxy } = await import('./proxy.js');
+        return await proxy(parsed.values, io);
+      }
       case 'records':
         return await records(rest, io);
       case undefined:
@@ -63,7 +90,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
         io.stdout.write(USAGE);
         return command === undefined ? EXIT.error : EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}"; the commands are lint, render, scan and records`);
+        throw new UsageError(`unknown command "${command}"; the commands are lint, render, scan, proxy and records`);
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

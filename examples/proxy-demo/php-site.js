@@ -1,0 +1,39 @@
+// A PHP site on node:http: PHP 8.3 compiled to WebAssembly (@php-wasm/node), whose request
+// handler gets each request as a PHP web server would pass it ($_SERVER, $_COOKIE, the body)
+// and answers with what the script sent: status, headers (every Set-Cookie) and body.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadNodeRuntime } from '@php-wasm/node';
+import { PHP, PHPRequestHandler } from '@php-wasm/universal';
+
+/**
+ * Starts the site on a port the system picks, with `files` ({ name: text }) in its document
+ * root; resolves to the server.
+ */
+export async function startPhpSite(files) {
+  const php = new PHP(await loadNodeRuntime('8.3', { emscriptenOptions: { processId: 1 } }));
+  php.mkdir('/www');
+  php.writeFile('/www/index.php', readFileSync(new URL('./site/index.php', import.meta.url)));
+  for (const [name, text] of Object.entries(files)) php.writeFile(`/www/${name}`, text);
+  // No cookie store: the handler would otherwise play browser and send PHP its own cookies.
+  const handler = new PHPRequestHandler({ php, documentRoot: '/www', absoluteUrl: 'http://localhost', cookieStore: false });
+
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      const response = await handler.request({ url: req.url, method: req.method, headers: flatHeaders(req.headers), ...(body.length > 0 ? { body: new Uint8Array(body) } : {}) });
+      res.writeHead(response.httpStatusCode, response.headers).end(response.bytes);
+    } catch (error) {
+      console.error('PHP failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('PHP failed\n');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+function flatHeaders(headers) {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+}
