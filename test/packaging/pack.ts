@@ -11,6 +11,7 @@ export const PACKAGES = {
   '@consent-guard/core': 'packages/core',
   '@consent-guard/express': 'packages/express',
   '@consent-guard/koa': 'packages/koa',
+  '@consent-guard/fastify': 'packages/fastify',
   '@consent-guard/cli': 'packages/cli',
 } as const;
 export type PackageName = keyof typeof PACKAGES;
