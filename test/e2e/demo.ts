@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type DemoFramework = 'express' | 'koa';
+export type DemoFramework = 'express' | 'koa' | 'fastify';
 
 export interface Demo {
   readonly origin: string;

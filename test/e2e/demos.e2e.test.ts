@@ -21,7 +21,7 @@ const demos = {} as Record<DemoFramework, Demo>;
 let browser: Browser;
 
 beforeAll(async () => {
-  [demos.express, demos.koa, browser] = await Promise.all([startDemo('express'), startDemo('koa'), launchChromium()]);
+  [demos.express, demos.koa, demos.fastify, browser] = await Promise.all([startDemo('express'), startDemo('koa'), startDemo('fastify'), launchChromium()]);
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
@@ -62,6 +62,8 @@ describe.each([
   ['express', false],
   ['koa', true],
   ['koa', false],
+  ['fastify', true],
+  ['fastify', false],
 ] as const)('the %s demo in Chromium (JavaScript %s)', (framework, javaScriptEnabled) => {
   const open = () => visit(demos[framework].origin, { javaScriptEnabled });
   /** With JavaScript the choice applies in place; without, the form posts and the page comes back. */
@@ -151,7 +153,7 @@ describe.each([
   });
 });
 
-describe.each(['express', 'koa'] as const)('the declaration page of the %s demo in Chromium', (framework) => {
+describe.each(['express', 'koa', 'fastify'] as const)('the declaration page of the %s demo in Chromium', (framework) => {
   it('should withdraw consent and delete the deletable cookies from the jar', async () => {
     const { origin } = demos[framework];
     const { context, page } = await visit(origin);
