@@ -229,3 +229,39 @@ function setCookieValue(header: string | string[] | undefined): string {
   const cookie = (Array.isArray(header) ? header : [header ?? '']).find((value) => value.startsWith('cg_consent='))!;
   return cookie.slice(0, cookie.indexOf(';'));
 }
+
+describe('pages sent whole (a string or Buffer payload)', () => {
+  const TRACKER = '<script src="https://js.hs-scripts.com/4242.js"></script>';
+  const NEUTRALIZED = '<script data-consent-src="https://js.hs-scripts.com/4242.js" type="text/plain" data-consent-category="marketing"></script>';
+  const site = () =>
+    listening('guard first', () => {}, (app) => {
+      app.get('/string', (_request, reply) => reply.type('text/html').send(PAGE.toString('utf8')));
+      app.get('/buffer', (_request, reply) => reply.type('text/html').send(PAGE));
+      // onSend hooks of the app and of the route that put a tracker into the page: what goes out is checked.
+      void app.register(async (child) => {
+        child.addHook('onSend', async (_request, reply, payload) => (reply.getHeader('x-inject') === 'app' ? String(payload).replace('</body>', `${TRACKER}</body>`) : payload));
+        child.get('/injected-by-app', (_request, reply) => reply.header('x-inject', 'app').type('text/html').send('<html><body><p>Hi</p></body></html>'));
+        child.get('/injected-by-route', { onSend: async (_request, _reply, payload) => String(payload).replace('</body>', `${TRACKER}</body>`) }, (_request, reply) =>
+          reply.type('text/html').send('<html><body><p>Hi</p></body></html>'),
+        );
+      });
+    });
+
+  it.each(['/string', '/buffer'])('should keep the Content-Length of %s, rewritten or not', async (path) => {
+    const url = await site();
+    for (const cookie of ['', everything]) {
+      const response = await request(url).get(path).set('Cookie', cookie).expect(200);
+      expect(response.headers['transfer-encoding']).toBeUndefined();
+      expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
+    }
+    const undecided = await request(url).get(path).expect(200);
+    expect(undecided.text).toContain('data-consent-src="//js.hs-scripts.com/4242.js"');
+    expect((await request(url).get(path).set('Cookie', everything)).text).toBe(withConsentModeDefault(PAGE, ALL_TYPES).toString());
+  });
+
+  it.each(['/injected-by-app', '/injected-by-route'])('should neutralize a tracker an onSend hook put into %s', async (path) => {
+    const { text } = await request(await site()).get(path).expect(200);
+    expect(text).toContain(NEUTRALIZED);
+    expect(text).not.toContain(TRACKER);
+  });
+});
