@@ -3,6 +3,7 @@ import { loadPolicy } from '@consent-guard/core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import fastifyCookie from '@fastify/cookie';
+import fastify4Cookie from 'fastify4-cookie';
 import { createApp, FRAMEWORKS, POLICY, SECRET, setCookies, type ExpressRoute, type FastifyRoute, type Framework, type KoaRoute, type Options, type RawRoute, type Routes } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 
@@ -141,7 +142,7 @@ const FASTIFY: Record<string, FastifyRoute> = {
   },
 };
 
-/** `reply.setCookie` and `clearCookie` from @fastify/cookie (Fastify 5), which writes them in its onSend hook. */
+/** `reply.setCookie` and `clearCookie` from @fastify/cookie (11 on Fastify 5, 9 on Fastify 4), which writes them in its onSend hook. */
 const FASTIFY_COOKIE: Record<string, FastifyRoute> = {
   '/fastify-set-cookie': (_request, reply) =>
     reply
@@ -224,12 +225,8 @@ const STATES: StateCase[] = [
 function routesFor(framework: Framework): { path: string; routes: Routes }[] {
   if (framework.startsWith('fastify')) {
     const routes: Routes = { raw: RAW, fastify: FASTIFY };
-    const withCookie: Routes = { fastify: FASTIFY_COOKIE, fastifySetup: (app) => app.register(fastifyCookie) };
-    return [
-      ...[...Object.keys(RAW), ...Object.keys(FASTIFY)].map((path) => ({ path, routes })),
-      // The Fastify 5 plugins' releases refuse Fastify 4.
-      ...(framework === 'fastify5' ? Object.keys(FASTIFY_COOKIE).map((path) => ({ path, routes: withCookie })) : []),
-    ];
+    const withCookie: Routes = { fastify: FASTIFY_COOKIE, fastifySetup: (app) => app.register(framework === 'fastify5' ? fastifyCookie : fastify4Cookie) };
+    return [...Object.keys(RAW), ...Object.keys(FASTIFY)].map((path) => ({ path, routes })).concat(Object.keys(FASTIFY_COOKIE).map((path) => ({ path, routes: withCookie })));
   }
   const routes: Routes = framework.startsWith('express') ? { raw: RAW, express: EXPRESS } : { raw: RAW, koa: KOA };
   const paths = [...Object.keys(RAW), ...Object.keys(routes.express ?? routes.koa ?? {})];

@@ -11,3 +11,7 @@ declare module 'fastify4' {
   import fastify from 'fastify';
   export default fastify;
 }
+declare module 'fastify4-cookie' {
+  import fastifyCookie from '@fastify/cookie';
+  export default fastifyCookie;
+}
