@@ -2,7 +2,7 @@ import { createGuard, type ConsentLog, type ConsentOptions, type ConsentState, t
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { IncomingMessage } from 'node:http';
-import { sendsWholePages } from './whole-page.js';
+import { headersOnRaw, sendsWholePages } from './whole-page.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,6 +60,7 @@ function install(app: FastifyInstance, guard: Guard): void {
       return;
     }
     if (declaration !== false && path === declaration && (request.method === 'GET' || request.method === 'HEAD')) {
+      headersOnRaw(reply); // the page links its style instead of inlining it under the app's CSP
       send(reply, guard.handleDeclaration(guarded, request.raw));
       return;
     }
@@ -70,6 +71,7 @@ function install(app: FastifyInstance, guard: Guard): void {
 }
 
 async function answerEndpoint(guard: Guard, request: FastifyRequest, reply: FastifyReply, guarded: GuardedResponse): Promise<void> {
+  headersOnRaw(reply); // the choice page, like the declaration, follows the app's CSP
   const answer = await guard.handleEndpoint(guarded, {
     req: request.raw,
     parsedBody: undefined,

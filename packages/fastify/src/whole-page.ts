@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { GuardedResponse } from '@consent-guard/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
 
 /**
@@ -20,12 +20,9 @@ export function sendsWholePages(guarded: WeakMap<IncomingMessage, GuardedRespons
       done(null, payload);
       return;
     }
-    const res = reply.raw;
-    // The guard reads the head from the raw response: Fastify keeps it on the reply until writeHead.
-    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
     let page: Buffer | undefined;
     try {
-      page = response.wholeBody(res, typeof payload === 'string' ? Buffer.from(payload) : payload);
+      page = response.wholeBody(headersOnRaw(reply), typeof payload === 'string' ? Buffer.from(payload) : payload);
     } catch {
       // Left to header time, which rewrites it again or refuses it (and reports why).
     }
@@ -36,4 +33,15 @@ export function sendsWholePages(guarded: WeakMap<IncomingMessage, GuardedRespons
     const own = route.onSend;
     route.onSend = own === undefined ? [rewriteWholePage] : [...(Array.isArray(own) ? own : [own]), rewriteWholePage];
   };
+}
+
+/**
+ * The raw response with the reply's headers on it: the guard reads the head (Content-Type,
+ * a Content-Security-Policy, …) from the raw response, and Fastify keeps it on the reply
+ * until writeHead, which sets the same fields again.
+ */
+export function headersOnRaw(reply: FastifyReply): ServerResponse {
+  const res = reply.raw;
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
+  return res;
 }
