@@ -1,4 +1,4 @@
-// Requests per second of Express and Koa apps with and without consent-guard, measured side
+// Requests per second of Express, Koa and Fastify apps with and without consent-guard, measured side
 // by side in one run: every variant runs once per round, rounds interleave, and the table
 // gives medians (the machines are shared and noisy) and the ratio to the bare framework.
 //   node http.js                          # 5 rounds of 3 s per run
@@ -38,6 +38,7 @@ const ALL_RUNS = [
   ['koa (bare)', 'undecided', '/json', 'koa (bare)'],
   ['koa + guard', 'undecided', '/json', 'koa (bare)'],
 ];
+ALL_RUNS.push(...fastifyRuns());
 const RUNS = ALL_RUNS.filter(([variant]) => variant.includes(process.env.BENCH_ONLY ?? ''));
 
 const servers = new Map();
@@ -75,6 +76,20 @@ for (const run of RUNS) {
   const [rps, cpu] = [median(own.rps), median(own.cpu)];
   const ratio = (a, b) => (a / b).toFixed(2);
   console.log(`| ${variant} | ${path} | ${visitor} | ${Math.round(rps)} | ${ratio(rps, median(base.rps))} | ${cpu.toFixed(1)} | ${ratio(cpu, median(base.cpu))} | ${median(own.p99)} |`);
+}
+
+/** Fastify 5 with the plugin, against bare Fastify, on the same three routes. */
+function fastifyRuns() {
+  return [
+    ['fastify (bare)', 'undecided', '/', 'fastify (bare)'],
+    ['fastify + guard', 'undecided', '/', 'fastify (bare)'],
+    ['fastify + guard', 'accepted', '/', 'fastify (bare)'],
+    ['fastify (bare)', 'undecided', '/page', 'fastify (bare)'],
+    ['fastify + guard', 'undecided', '/page', 'fastify (bare)'],
+    ['fastify + guard', 'accepted', '/page', 'fastify (bare)'],
+    ['fastify (bare)', 'undecided', '/json', 'fastify (bare)'],
+    ['fastify + guard', 'undecided', '/json', 'fastify (bare)'],
+  ];
 }
 
 function key([variant, visitor, path]) {

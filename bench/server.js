@@ -3,10 +3,12 @@
 // variants); the port goes back to the parent over IPC.
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { pages } from './pages.js';
 import { policy as benchPolicy } from './policy.js';
 import express from 'express';
 import Koa from 'koa';
+import Fastify from 'fastify';
 
 const policy = benchPolicy;
 const secret = 'bench-secret-0123456789abcdef';
@@ -58,18 +60,40 @@ function koaApp(guarded) {
   return app.callback();
 }
 
+/** Fastify's own request listener (`app.routing`), on the same node:http server as the others. */
+async function fastifyApp(guarded) {
+  const app = Fastify();
+  if (guarded) await app.register(fastifyGuard, { policy, secret });
+  app.get('/', (_request, reply) => {
+    reply.header('set-cookie', [
+      'PHPSESSID=abc123; Path=/; HttpOnly',
+      `_ga=GA1.1.123.456; Path=/; Expires=${EXPIRES.toUTCString()}`,
+      `__hstc=hs.1.2.3; Path=/; Expires=${EXPIRES.toUTCString()}`,
+    ]);
+    reply.type('text/html; charset=utf-8').send(PAGE);
+  });
+  app.get('/page', (_request, reply) => {
+    reply.type('text/html; charset=utf-8').send(REAL_PAGE);
+  });
+  app.get('/json', () => JSON_BODY);
+  await app.ready();
+  return app.routing;
+}
+
 const variants = {
   'express (bare)': () => expressApp(false),
   'express + guard': () => expressApp(true),
   'express + guard, report-only': () => expressApp(true, 'report-only'),
   'koa (bare)': () => koaApp(false),
   'koa + guard': () => koaApp(true),
+  'fastify (bare)': () => fastifyApp(false),
+  'fastify + guard': () => fastifyApp(true),
   'express + guard + log': () => expressApp(true, undefined, { store: process.argv[3] }),
 };
 
 const make = variants[process.argv[2]];
 if (!make) throw new Error(`unknown variant ${process.argv[2]}; one of ${Object.keys(variants).join(', ')}`);
-const server = (await import('node:http')).createServer(make());
+const server = (await import('node:http')).createServer(await make());
 let requests = 0;
 let consentChanges = 0;
 server.on('request', (req) => {

@@ -1,4 +1,4 @@
-// Soak: a mixed workload against the Express and Koa demos for SOAK_SECONDS (30 by default,
+// Soak: a mixed workload against the Express, Koa and Fastify demos for SOAK_SECONDS (30 by default,
 // as CI runs it; 300 or more for the long variant), then slow clients that never read a
 // large page. Fails (exit 1) on any error response or client error, on heap growth from
 // the first sample under load to the last, and on sockets, file descriptors or handles
@@ -27,7 +27,7 @@ const fail = (message) => {
   console.log(`  FAIL ${message}`);
 };
 
-for (const demo of ['express', 'koa']) {
+for (const demo of ['express', 'koa', 'fastify']) {
   console.log(`\n${demo} demo, ${SECONDS} s of mixed traffic`);
   const server = await start(fileURLToPath(new URL(`../examples/${demo}-demo/server.js`, import.meta.url)));
   const visitors = await visitorCookies(server.origin);

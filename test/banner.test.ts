@@ -30,6 +30,12 @@ describe.each(FRAMEWORKS)('the consent banner on %s', (framework: Framework) => 
           ctx.body = PAGE;
         },
       },
+      fastify: {
+        '/nonce': (_request, reply) => {
+          Object.assign(reply, { cspNonce: 'r4nd0m' });
+          return reply.type('text/html').send(PAGE);
+        },
+      },
     });
   let decided = '';
   beforeAll(async () => {

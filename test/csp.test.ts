@@ -1,6 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import express from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -36,10 +39,21 @@ function apps() {
     ctx.type = 'html';
     ctx.body = PAGE;
   });
-  return { express: site, koa: koa.callback() };
+  const fastify = Fastify();
+  fastify.addHook('onRequest', async (_request, reply) => {
+    reply.header('Content-Security-Policy', STRICT);
+  });
+  void fastify.register(fastifyGuard, { policy: POLICY });
+  fastify.get('/page', (_request, reply) => reply.type('text/html').send(PAGE));
+  fastify.get('/nonced', (_request, reply) => {
+    Object.assign(reply, { cspNonce: 'n0nce' });
+    return reply.type('text/html').send(PAGE);
+  });
+  const ready = fastify.ready();
+  return { express: site, koa: koa.callback(), fastify: (req: IncomingMessage, res: ServerResponse) => void ready.then(() => fastify.routing(req, res)) };
 }
 
-describe.each(['express', 'koa'] as const)('a page under a Content-Security-Policy on %s', (framework) => {
+describe.each(['express', 'koa', 'fastify'] as const)('a page under a Content-Security-Policy on %s', (framework) => {
   const app = () => apps()[framework];
 
   it("should link the banner's style and script as same-origin files when the app gives no nonce", async () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ReportEvent } from '@consent-guard/core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, type ExpressRoute, type Framework, type KoaRoute, type Options, type RawRoute, type Routes } from './helpers/apps.js';
+import { createApp, FRAMEWORKS, type ExpressRoute, type FastifyRoute, type Framework, type KoaRoute, type Options, type RawRoute, type Routes } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 import { ALL_TYPES, consentModeDefault, withConsentModeDefault } from './helpers/consent-mode.js';
 
@@ -92,7 +92,21 @@ const KOA3: Record<string, KoaRoute> = {
   },
 };
 
+/** Every payload Fastify's `reply.send` takes for a page: string, Buffer, Node stream, web stream, Response. */
+const FASTIFY: Record<string, FastifyRoute> = {
+  '/page': (_request, reply) => reply.type(HTML).send(PAGE.toString('utf8')),
+  '/buffer': (_request, reply) => reply.type(HTML).send(PAGE),
+  '/stream': (_request, reply) => reply.type(HTML).send(Readable.from(pieces(13))),
+  '/web-stream': (_request, reply) => reply.type(HTML).send(Readable.toWeb(Readable.from(pieces(11)))),
+  '/response': (_request, reply) => reply.send(new Response(PAGE, { headers: { 'Content-Type': HTML } })),
+  '/async-return': async (_request, reply) => {
+    reply.type(HTML);
+    return PAGE.toString('utf8');
+  },
+};
+
 function routes(framework: Framework): { paths: string[]; routes: Routes } {
+  if (framework.startsWith('fastify')) return { paths: [...Object.keys(RAW), ...Object.keys(FASTIFY)], routes: { raw: RAW, fastify: FASTIFY } };
   const own = framework.startsWith('express') ? EXPRESS : { ...KOA, ...(framework === 'koa3' ? KOA3 : {}) };
   const all: Routes = framework.startsWith('express') ? { raw: RAW, express: EXPRESS } : { raw: RAW, koa: own as Record<string, KoaRoute> };
   return { paths: [...Object.keys(RAW), ...Object.keys(own)], routes: all };

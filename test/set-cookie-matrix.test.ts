@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { loadPolicy } from '@consent-guard/core';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, FRAMEWORKS, POLICY, SECRET, setCookies, type ExpressRoute, type Framework, type KoaRoute, type Options, type RawRoute, type Routes } from './helpers/apps.js';
+import fastifyCookie from '@fastify/cookie';
+import fastify4Cookie from 'fastify4-cookie';
+import { createApp, FRAMEWORKS, POLICY, SECRET, setCookies, type ExpressRoute, type FastifyRoute, type Framework, type KoaRoute, type Options, type RawRoute, type Routes } from './helpers/apps.js';
 import { consentCookie } from './helpers/consent.js';
 
 // One cookie per category of the example policy, one it does not declare, and a deletion.
@@ -123,6 +125,36 @@ const KOA: Record<string, KoaRoute> = {
   },
 };
 
+const FASTIFY: Record<string, FastifyRoute> = {
+  '/fastify-reply-header': (_request, reply) => {
+    for (const cookie of COOKIES) reply.header('set-cookie', cookie);
+    return reply.send('ok');
+  },
+  '/fastify-reply-headers-array': (_request, reply) => reply.headers({ 'Set-Cookie': COOKIES }).type('text/html').send('<p>ok</p>'),
+  '/fastify-redirect': (_request, reply) => reply.header('set-cookie', COOKIES).redirect('/elsewhere'),
+  '/fastify-json': (_request, reply) => {
+    reply.header('set-cookie', COOKIES);
+    return { ok: true };
+  },
+  '/fastify-raw-then-send': (_request, reply) => {
+    reply.raw.setHeader('Set-Cookie', COOKIES);
+    return reply.send('ok');
+  },
+};
+
+/** `reply.setCookie` and `clearCookie` from @fastify/cookie (11 on Fastify 5, 9 on Fastify 4), which writes them in its onSend hook. */
+const FASTIFY_COOKIE: Record<string, FastifyRoute> = {
+  '/fastify-set-cookie': (_request, reply) =>
+    reply
+      .setCookie('PHPSESSID', 's1', { httpOnly: true, path: '/' })
+      .setCookie('NID', 'n1', { expires: EXPIRES, path: '/' })
+      .setCookie('_ga_XYZ', 'GA1.1.1', { expires: EXPIRES, path: '/' })
+      .setCookie('__hstc', 'h1', { expires: EXPIRES, sameSite: 'lax', path: '/' })
+      .setCookie('tracker_x', '1', { path: '/' })
+      .clearCookie('__hssc', { path: '/' })
+      .send('ok'),
+};
+
 interface StateCase {
   readonly name: string;
   readonly granted: readonly string[];
@@ -191,6 +223,11 @@ const STATES: StateCase[] = [
 ];
 
 function routesFor(framework: Framework): { path: string; routes: Routes }[] {
+  if (framework.startsWith('fastify')) {
+    const routes: Routes = { raw: RAW, fastify: FASTIFY };
+    const withCookie: Routes = { fastify: FASTIFY_COOKIE, fastifySetup: (app) => app.register(framework === 'fastify5' ? fastifyCookie : fastify4Cookie) };
+    return [...Object.keys(RAW), ...Object.keys(FASTIFY)].map((path) => ({ path, routes })).concat(Object.keys(FASTIFY_COOKIE).map((path) => ({ path, routes: withCookie })));
+  }
   const routes: Routes = framework.startsWith('express') ? { raw: RAW, express: EXPRESS } : { raw: RAW, koa: KOA };
   const paths = [...Object.keys(RAW), ...Object.keys(routes.express ?? routes.koa ?? {})];
   return paths.map((path) => ({ path, routes }));

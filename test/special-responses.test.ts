@@ -43,6 +43,17 @@ describe.each(FRAMEWORKS)('unusual responses on %s', (framework: Framework) => {
             ctx.throw(418, 'teapot', { headers: { 'Set-Cookie': TRY } });
           },
         },
+        fastify: {
+          '/not-modified': (_request, reply) => reply.header('set-cookie', TRY).header('ETag', '"v1"').code(304).send(),
+          '/throws': (_request, reply) => {
+            reply.header('set-cookie', TRY);
+            throw new Error('boom');
+          },
+          '/throws-with-cookies-in-headers': () => {
+            // Fastify's error handler sends the headers an error carries.
+            throw Object.assign(new Error('teapot'), { statusCode: 418, headers: { 'set-cookie': TRY } });
+          },
+        },
         raw: {
           '/head': (_req, res) => {
             res.statusCode = 200; // Koa starts every response as a 404

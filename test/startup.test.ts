@@ -3,12 +3,25 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PolicyError } from '@consent-guard/core';
 import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import Fastify from 'fastify';
 import Koa from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { POLICY } from './helpers/apps.js';
+
+const BAD_OPTIONS: [unknown, string][] = [
+  [{}, 'argument policy is required: a policy file path or object'],
+  [{ policy: POLICY, polcy: 1 }, 'consent-guard received an unknown option `polcy`. Did you mean `policy`?'],
+  [{ policy: POLICY, mode: 'report' }, 'option mode must be "enforce" or "report-only", not "report"'],
+  [{ policy: POLICY, secret: '' }, 'option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)'],
+  [{ policy: POLICY, endpoint: 'consent' }, 'option endpoint must be a path starting with "/", or false to disable it'],
+  [{ policy: POLICY, onReport: 'log' }, 'option onReport must be a function'],
+  [{ policy: POLICY, locale: 'english!' }, 'option locale must be a language tag such as "en" or "nb"'],
+  [{ policy: POLICY, messages: { nb: { acceptAll: 1 } } }, 'option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }'],
+];
 
 const MISUSE = 'It appears you have done something like `app.use(consentGuard)`, but it should be `app.use(consentGuard({ policy: "./consent-policy.yaml" }))`.';
 
@@ -27,18 +40,41 @@ describe.each([
     );
   });
 
-  it.each<[unknown, string]>([
-    [undefined, 'argument options is required: consentGuard({ policy })'],
-    [{}, 'argument policy is required: a policy file path or object'],
-    [{ policy: POLICY, polcy: 1 }, 'consent-guard received an unknown option `polcy`. Did you mean `policy`?'],
-    [{ policy: POLICY, mode: 'report' }, 'option mode must be "enforce" or "report-only", not "report"'],
-    [{ policy: POLICY, secret: '' }, 'option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)'],
-    [{ policy: POLICY, endpoint: 'consent' }, 'option endpoint must be a path starting with "/", or false to disable it'],
-    [{ policy: POLICY, onReport: 'log' }, 'option onReport must be a function'],
-    [{ policy: POLICY, locale: 'english!' }, 'option locale must be a language tag such as "en" or "nb"'],
-    [{ policy: POLICY, messages: { nb: { acceptAll: 1 } } }, 'option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }'],
-  ])('should throw a TypeError for options %j', (options, message) => {
+  it.each<[unknown, string]>([[undefined, 'argument options is required: consentGuard({ policy })'], ...BAD_OPTIONS])('should throw a TypeError for options %j', (options, message) => {
     expect(() => consentGuard(options as never)).toThrow(new TypeError(message));
+  });
+});
+
+describe('fastify app.register(consentGuard, options) at startup', () => {
+  /** What `ready()` (and so `listen()`) rejects with, once the plugin has registered. */
+  async function startupError(options: unknown): Promise<unknown> {
+    const app = Fastify();
+    void app.register(fastifyGuard, options as never);
+    try {
+      await app.ready();
+    } catch (error) {
+      return error;
+    } finally {
+      await app.close();
+    }
+    throw new Error('the app started');
+  }
+
+  it('should fail ready() with a PolicyError for a bad policy, before any request', async () => {
+    expect(await startupError({ policy: '/nowhere/consent-policy.yaml' })).toBeInstanceOf(PolicyError);
+    expect(await startupError({ policy: { revision: 'r', categories: { ads: { label: 'Ads', required: 'yes' } } } })).toMatchObject({
+      message: expect.stringContaining('policy: categories.ads.required: must be a boolean, not a string ("yes")'),
+    });
+  });
+
+  it.each(BAD_OPTIONS)('should fail ready() with a TypeError for options %j', async (options, message) => {
+    expect(await startupError(options)).toEqual(new TypeError(message));
+  });
+
+  it('should explain when called for its options instead of registered with them', () => {
+    expect(() => (fastifyGuard as (options: unknown) => never)({ policy: POLICY })).toThrow(
+      new TypeError('It appears you have done something like `app.register(consentGuard({ policy }))`, but it should be `app.register(consentGuard, { policy: "./consent-policy.yaml" })`.'),
+    );
   });
 });
 
@@ -72,11 +108,12 @@ describe('the built packages', () => {
     const script = `
       import { consentGuard as expressGuard } from '@consent-guard/express';
       import { consentGuard as koaGuard } from '@consent-guard/koa';
+      import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
       import { loadPolicy, createGuard, PolicyError } from '@consent-guard/core';
       const policy = loadPolicy(${JSON.stringify(POLICY)});
       const guard = createGuard({ policy });
       console.log(JSON.stringify({
-        express: typeof expressGuard({ policy }), koa: typeof koaGuard({ policy }),
+        express: typeof expressGuard({ policy }), koa: typeof koaGuard({ policy }), fastify: typeof fastifyGuard,
         state: guard.consentFor({ cookie: 'x=1' }), error: typeof PolicyError,
       }));
     `;
@@ -85,6 +122,7 @@ describe('the built packages', () => {
     expect(JSON.parse(stdout)).toEqual({
       express: 'function',
       koa: 'function',
+      fastify: 'function',
       state: { decided: false, revision: '2018-09-10', granted: ['essential'], denied: ['functionality', 'performance', 'marketing'], source: 'default' },
       error: 'function',
     });

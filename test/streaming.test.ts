@@ -31,6 +31,38 @@ function page(count: number): Readable {
   });
 }
 
+const HUNDRED_MB = Math.ceil((100 * 1024 * 1024) / TRACKED.length);
+
+/** Reads the 100 MB page from `port`, checking it as it comes, and the heap's growth meanwhile. */
+async function expectStreamedFlat(port: number): Promise<void> {
+  const before = process.memoryUsage();
+  let peak = 0;
+  let received = 0;
+  let mismatch = false;
+  let carry = Buffer.alloc(0);
+  await new Promise<void>((resolve, reject) => {
+    httpRequest({ port }, (res) => {
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        // Check the output as it comes: whole neutralized lines.
+        const data = Buffer.concat([carry, chunk]);
+        const lines = Math.floor(data.length / NEUTRALIZED.length);
+        for (let l = 0; l < lines; l += 997) if (!data.subarray(l * NEUTRALIZED.length, (l + 1) * NEUTRALIZED.length).equals(NEUTRALIZED)) mismatch = true;
+        carry = data.subarray(lines * NEUTRALIZED.length);
+        const now = process.memoryUsage();
+        peak = Math.max(peak, now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers);
+      });
+      res.on('end', resolve);
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+  expect(received).toBe(HUNDRED_MB * NEUTRALIZED.length);
+  expect(mismatch).toBe(false);
+  expect(peak).toBeLessThan(64 * 1024 * 1024);
+}
+
 describe.each(['express5', 'koa3'] as Framework[])('streaming pages on %s', (framework) => {
   const route = (make: (res: ServerResponse) => void) =>
     createApp(framework, {}, {
@@ -44,34 +76,7 @@ describe.each(['express5', 'koa3'] as Framework[])('streaming pages on %s', (fra
     }) as unknown as (req: IncomingMessage, res: ServerResponse) => void;
 
   it('should stream a 100 MB page through with flat memory', async () => {
-    const repeats = Math.ceil((100 * 1024 * 1024) / TRACKED.length);
-    const port = await listen(route((res) => page(repeats).pipe(res)));
-    const before = process.memoryUsage();
-    let peak = 0;
-    let received = 0;
-    let mismatch = false;
-    let carry = Buffer.alloc(0);
-    await new Promise<void>((resolve, reject) => {
-      httpRequest({ port }, (res) => {
-        res.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          // Check the output as it comes: whole neutralized lines.
-          const data = Buffer.concat([carry, chunk]);
-          const lines = Math.floor(data.length / NEUTRALIZED.length);
-          for (let l = 0; l < lines; l += 997) if (!data.subarray(l * NEUTRALIZED.length, (l + 1) * NEUTRALIZED.length).equals(NEUTRALIZED)) mismatch = true;
-          carry = data.subarray(lines * NEUTRALIZED.length);
-          const now = process.memoryUsage();
-          peak = Math.max(peak, now.heapUsed + now.arrayBuffers - before.heapUsed - before.arrayBuffers);
-        });
-        res.on('end', resolve);
-        res.on('error', reject);
-      })
-        .on('error', reject)
-        .end();
-    });
-    expect(received).toBe(repeats * NEUTRALIZED.length);
-    expect(mismatch).toBe(false);
-    expect(peak).toBeLessThan(64 * 1024 * 1024);
+    await expectStreamedFlat(await listen(route((res) => page(HUNDRED_MB).pipe(res))));
   }, 120_000);
 
   it('should send the first bytes before the last are written', async () => {
@@ -181,5 +186,41 @@ describe.each(['express5', 'koa3'] as Framework[])('streaming pages on %s', (fra
         .end();
     });
     expect(outcome).toBe('aborted');
+  });
+});
+
+describe("streaming pages through Fastify's reply.send(stream)", () => {
+  const app = (stream: () => Readable) =>
+    createApp('fastify5', {}, { fastify: { '/': (_request, reply) => reply.type('text/html').send(stream()) } }) as unknown as (req: IncomingMessage, res: ServerResponse) => void;
+
+  it('should stream a 100 MB page through with flat memory', async () => {
+    await expectStreamedFlat(await listen(app(() => page(HUNDRED_MB))));
+  }, 120_000);
+
+  it('should send the first bytes before the source has the last', async () => {
+    let release!: () => void;
+    const firstSeen = new Promise<void>((resolve) => (release = resolve));
+    const port = await listen(
+      app(() => {
+        const source = new Readable({ read() {} });
+        source.push(TRACKED);
+        void firstSeen.then(() => {
+          source.push(TRACKED);
+          source.push(null);
+        });
+        return source;
+      }),
+    );
+    const body = await new Promise<Buffer>((resolve) => {
+      httpRequest({ port }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          release();
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).end();
+    });
+    expect(body.equals(Buffer.concat([NEUTRALIZED, NEUTRALIZED]))).toBe(true);
   });
 });

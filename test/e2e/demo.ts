@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** `proxy`: the demo site as a PHP application behind consent-guard's reverse proxy. */
-export type DemoFramework = 'express' | 'koa' | 'proxy';
+export type DemoFramework = 'express' | 'koa' | 'fastify' | 'proxy';
 
 export interface Demo {
   readonly origin: string;

@@ -21,7 +21,7 @@ const demos = {} as Record<DemoFramework, Demo>;
 let browser: Browser;
 
 beforeAll(async () => {
-  [demos.express, demos.koa, demos.proxy, browser] = await Promise.all([startDemo('express'), startDemo('koa'), startDemo('proxy'), launchChromium()]);
+  [demos.express, demos.koa, demos.fastify, demos.proxy, browser] = await Promise.all([startDemo('express'), startDemo('koa'), startDemo('fastify'), startDemo('proxy'), launchChromium()]);
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 60_000);
 
@@ -62,6 +62,8 @@ describe.each([
   ['express', false],
   ['koa', true],
   ['koa', false],
+  ['fastify', true],
+  ['fastify', false],
   ['proxy', true],
   ['proxy', false],
 ] as const)('the %s demo in Chromium (JavaScript %s)', (framework, javaScriptEnabled) => {
@@ -153,7 +155,7 @@ describe.each([
   });
 });
 
-describe.each(['express', 'koa', 'proxy'] as const)('the declaration page of the %s demo in Chromium', (framework) => {
+describe.each(['express', 'koa', 'fastify', 'proxy'] as const)('the declaration page of the %s demo in Chromium', (framework) => {
   it('should withdraw consent and delete the deletable cookies from the jar', async () => {
     const { origin } = demos[framework];
     const { context, page } = await visit(origin);

@@ -1,4 +1,4 @@
-// Express 4 and Koa 2 are installed under aliases, to run every adapter test on both majors.
+// Express 4, Koa 2 and Fastify 4 are installed under aliases, to run every adapter test on both majors.
 declare module 'express4' {
   import express from 'express';
   export default express;
@@ -6,4 +6,12 @@ declare module 'express4' {
 declare module 'koa2' {
   import Koa from 'koa';
   export default Koa;
+}
+declare module 'fastify4' {
+  import fastify from 'fastify';
+  export default fastify;
+}
+declare module 'fastify4-cookie' {
+  import fastifyCookie from '@fastify/cookie';
+  export default fastifyCookie;
 }

@@ -23,9 +23,11 @@ const PRELUDE: Record<Flavour, string> = {
   esm: `import { createServer } from 'node:http';
 import express from 'express';
 import Koa from 'koa';
+import Fastify from 'fastify';
 import { loadPolicy } from '@consent-guard/core';
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { createConsentProxy } from '@consent-guard/proxy';
 
 const options = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
@@ -34,8 +36,10 @@ const portOf = (server) => server.address().port;
   cjs: `const { createServer } = require('node:http');
 const express = require('express');
 const Koa = require('koa');
+const Fastify = require('fastify');
 const { consentGuard: expressGuard } = require('@consent-guard/express');
 const { consentGuard: koaGuard } = require('@consent-guard/koa');
+const { consentGuard: fastifyGuard } = require('@consent-guard/fastify');
 const { createConsentProxy } = require('@consent-guard/proxy');
 
 const options = { policy: './consent-policy.yaml', secret: 'fixture-secret-0123456789abcdef' };
@@ -45,19 +49,23 @@ const portOf = (server) => server.address().port;
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
+import Fastify from 'fastify';
 import { loadPolicy } from '@consent-guard/core';
 import { consentGuard as expressGuard, type ConsentOptions } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import { consentGuard as fastifyGuard, type ConsentState } from '@consent-guard/fastify';
 import { createConsentProxy } from '@consent-guard/proxy';
 
 const options: ConsentOptions = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
 // @ts-expect-error The declarations are real types, not any: there is no mode 'enforced'.
 export const misspelt: ConsentOptions['mode'] = 'enforced';
 const portOf = (server: Server): number => (server.address() as AddressInfo).port;
+// request.consent is typed by the package's declaration merging into Fastify's request.
+export const consentOf = (request: import('fastify').FastifyRequest): ConsentState => request.consent;
 `,
 };
 
-/** Both frameworks with the guard, and a bare site behind the proxy, on ephemeral ports; prints them as one JSON line. */
+/** The three frameworks with the guard, and a bare site behind the proxy, on ephemeral ports; prints them as one JSON line. */
 const APP = `
 const expressApp = express();
 expressApp.use(expressGuard(options));
@@ -75,6 +83,13 @@ koaApp.use((ctx) => {
   ctx.body = 'ok';
 });
 
+const fastifyApp = Fastify();
+fastifyApp.register(fastifyGuard, options);
+fastifyApp.get('/', (request, reply) => {
+  reply.header('set-cookie', ['session=1', '_ga=GA1.1.1']);
+  reply.send(request.consent.decided ? 'decided' : 'ok');
+});
+
 const site = createServer((_req, res) => {
   res.setHeader('Set-Cookie', ['session=1', '_ga=GA1.1.1']);
   res.end('ok');
@@ -84,6 +99,7 @@ let listening = 0;
 let proxyPort = 0;
 const expressServer = expressApp.listen(0, '127.0.0.1', ready);
 const koaServer = koaApp.listen(0, '127.0.0.1', ready);
+fastifyApp.listen({ port: 0, host: '127.0.0.1' }).then(ready);
 site.listen(0, '127.0.0.1', () => {
   const proxyServer = createConsentProxy({ upstream: \`http://127.0.0.1:\${portOf(site)}\`, ...options });
   proxyServer.listen(0, '127.0.0.1', () => {
@@ -93,7 +109,7 @@ site.listen(0, '127.0.0.1', () => {
 });
 function ready() {
   listening += 1;
-  if (listening === 3) console.log(JSON.stringify({ express: portOf(expressServer), koa: portOf(koaServer), proxy: proxyPort }));
+  if (listening === 4) console.log(JSON.stringify({ express: portOf(expressServer), koa: portOf(koaServer), fastify: portOf(fastifyApp.server), proxy: proxyPort }));
 }
 `;
 
@@ -112,8 +128,8 @@ const TSCONFIG = {
   },
 };
 
-/** The lowest versions the adapters' peer ranges admit (`^4.17.0 || ^5.0.0`, `^2.13.0 || ^3.0.0`). */
-const PEER_FLOORS = { express: '4.17.0', koa: '2.13.0' };
+/** The lowest versions the adapters' peer ranges admit (`^4.17.0 || ^5.0.0`, `^2.13.0 || ^3.0.0`, `^4.0.0 || ^5.0.0`). */
+const PEER_FLOORS = { express: '4.17.0', koa: '2.13.0', fastify: '4.0.0' };
 
 export interface Fixture {
   readonly dir: string;
@@ -128,13 +144,13 @@ export interface Fixture {
  * CommonJS on the lowest versions the adapters' peer ranges admit.
  */
 export async function createFixture(flavour: Flavour, dir: string, tarballs: Record<PackageName, Tarball>): Promise<Fixture> {
-  const packages: PackageName[] = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/proxy'];
+  const packages: PackageName[] = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/fastify', '@consent-guard/proxy'];
   if (flavour === 'esm') packages.push('@consent-guard/cli');
   const dependencies: Record<string, string> = Object.fromEntries(packages.map((name) => [name, `file:${tarballs[name].path}`]));
   if (flavour === 'cjs') Object.assign(dependencies, PEER_FLOORS);
   else {
     const tools = flavour === 'ts' ? ['@types/express', '@types/koa', '@types/node', 'typescript'] : [];
-    for (const name of ['express', 'koa', ...tools]) dependencies[name] = await installedVersion(name);
+    for (const name of ['express', 'koa', 'fastify', ...tools]) dependencies[name] = await installedVersion(name);
   }
 
   const server = { esm: 'server.js', cjs: 'server.cjs', ts: 'dist/server.js' }[flavour];

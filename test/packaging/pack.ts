@@ -12,6 +12,7 @@ export const PACKAGES = {
   '@consent-guard/express': 'packages/express',
   '@consent-guard/koa': 'packages/koa',
   '@consent-guard/proxy': 'packages/proxy',
+  '@consent-guard/fastify': 'packages/fastify',
   '@consent-guard/cli': 'packages/cli',
 } as const;
 export type PackageName = keyof typeof PACKAGES;

@@ -1,7 +1,7 @@
 // The packages as a user installs them: `npm pack` each one (from the build `npm test`
 // runs first), lint the tarballs with publint and @arethetypeswrong/cli, install them into
 // fresh projects in a temporary folder (ESM JavaScript, CommonJS, strict TypeScript with
-// nodenext) and run an Express and a Koa app and the proxy in each, and the CLI from its tarball. Nothing
+// nodenext) and run an Express, a Koa and a Fastify app and the proxy in each, and the CLI from its tarball. Nothing
 // here imports this repository's sources.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,14 @@ import { PACKAGE_NAMES, packAll, type PackageName, type Tarball } from './pack.j
 import { run, runOk, startNode } from './run.js';
 
 const FLAVOURS: readonly Flavour[] = ['esm', 'cjs', 'ts'];
-const LIBRARIES = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/proxy'] as const;
+const LIBRARIES = ['@consent-guard/core', '@consent-guard/express', '@consent-guard/koa', '@consent-guard/fastify', '@consent-guard/proxy'] as const;
 
 /** What the public contract promises each library exports (PRODUCT.md), at least. */
 const CONTRACT: Record<(typeof LIBRARIES)[number], string[]> = {
   '@consent-guard/core': ['createGuard', 'loadPolicy', 'renderDeclaration'],
   '@consent-guard/express': ['consentGuard'],
   '@consent-guard/koa': ['consentGuard'],
+  '@consent-guard/fastify': ['consentGuard'],
   '@consent-guard/proxy': ['createConsentProxy'],
 };
 
@@ -66,9 +67,9 @@ describe.each(PACKAGE_NAMES)('%s tarball', (name) => {
 
 /** What a visitor who has not decided gets from the fixture's two apps and its proxied site. */
 async function expectGuarded(fixture: Fixture): Promise<void> {
-  const { child, ready } = await startNode<{ express: number; koa: number; proxy: number }>(fixture.server, fixture.dir);
+  const { child, ready } = await startNode<{ express: number; koa: number; fastify: number; proxy: number }>(fixture.server, fixture.dir);
   try {
-    for (const port of [ready.express, ready.koa, ready.proxy]) {
+    for (const port of [ready.express, ready.koa, ready.fastify, ready.proxy]) {
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       expect(await page.text()).toBe('ok');
@@ -96,14 +97,14 @@ async function exportedNames(fixture: Fixture, load: 'import' | 'require'): Prom
 }
 
 describe('installed from the tarballs', () => {
-  test('ESM JavaScript: the contract\'s exports, and Express 5 and Koa 3 apps with the guard', async () => {
+  test('ESM JavaScript: the contract\'s exports, and Express 5, Koa 3 and Fastify 5 apps with the guard', async () => {
     const fixture = await fixtures.get('esm')!;
     const names = await exportedNames(fixture, 'import');
     for (const library of LIBRARIES) expect(names[library]).toEqual(expect.arrayContaining(CONTRACT[library]));
     await expectGuarded(fixture);
   }, 120_000);
 
-  test('CommonJS: require() loads the same exports (Node >= 20.19), and Express 4.17 and Koa 2.13 apps with the guard', async () => {
+  test('CommonJS: require() loads the same exports (Node >= 20.19), and Express 4.17, Koa 2.13 and Fastify 4.0 apps with the guard', async () => {
     const fixture = await fixtures.get('cjs')!;
     expect(await exportedNames(fixture, 'require')).toEqual(await exportedNames(await fixtures.get('esm')!, 'import'));
     await expectGuarded(fixture);
