@@ -76,21 +76,37 @@ function html(policy: Policy, t: Messages, locale: string): string {
 }
 
 function markdown(policy: Policy, t: Messages): string {
-  // Table cells: no line breaks, and `|` escaped, so that no policy text can break the table.
-  const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').trim();
+  // Table cells: one line, every character Markdown could read as markup escaped.
+  const cell = (text: string) => escapeMarkdown(text.replace(/\s+/g, ' ').trim());
+  // Paragraph lines also must not start a list, a quote or a heading underline.
+  const paragraph = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => escapeMarkdown(line.trim()).replace(/^[-+=]/, '\\$&').replace(/^(\d+)([.)])/, '$1\\$2'))
+      .join('\n');
   const table = (head: readonly string[], body: readonly Row[]) =>
     [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.cells.map(cell).join(' | ')} |`)].join('\n');
   const sections = Object.entries(policy.categories).map(([id, category]) => {
     const { cookies, trackers } = rows(policy, id, t);
     return [
       `## ${cell(category.label)}${category.required ? ` (${cell(t.alwaysOn)})` : ''}`,
-      category.description ? `\n${category.description.trim()}` : '',
+      category.description ? `\n${paragraph(category.description)}` : '',
       '',
-      cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : t.noCookies,
+      cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : paragraph(t.noCookies),
       trackers.length > 0 ? `\n### ${cell(t.trackers)}\n\n${table([t.name, t.hosts], trackers)}` : '',
     ].join('\n');
   });
-  return [`# ${cell(t.title)}`, '', t.intro, '', ...sections.flatMap((section) => [section, '']), `_${cell(fill(t.revision, { revision: policy.revision }))}_`, ''].join('\n');
+  return [`# ${cell(t.title)}`, '', paragraph(t.intro), '', ...sections.flatMap((section) => [section, '']), `_${cell(fill(t.revision, { revision: policy.revision }))}_`, ''].join('\n');
+}
+
+/**
+ * Text that Markdown shows as written: the characters that start inline markup anywhere
+ * (emphasis, code, links, HTML, tables, strikethrough, entities, closing `#`) are
+ * backslash-escaped, so `_ga_*` stays a name and `&lt;` stays text.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~&#]/g, (char) => `\\${char}`);
 }
 
 export interface ChoiceFormInput {
