@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -108,6 +108,22 @@ describe('consent-guard records export', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^consent-guard: postgres:\/\/…@127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
     expect(stderr).not.toContain('hunter2');
+  });
+});
+
+describe('a store path that does not exist', () => {
+  it.each([
+    ['export', ['records', 'export', '--store']],
+    ['show', ['records', 'show', 'visitor-a', '--store']],
+  ])('should make records %s exit 1 naming the path, and create nothing', async (_, args) => {
+    for (const spec of [join(dir, 'typo.db'), `sqlite:${join(dir, 'typo.db')}`]) {
+      expect(await runMain([...args, spec])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `consent-guard: ${join(dir, 'typo.db')}: no such file (the consent log is a SQLite file or a postgres:// URL; nothing was created)\n`,
+      });
+      expect(existsSync(join(dir, 'typo.db'))).toBe(false);
+    }
   });
 });
 
