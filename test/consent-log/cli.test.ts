@@ -100,7 +100,7 @@ describe('consent-guard records export', () => {
     [['records'], 'missing subcommand: consent-guard records export|show'],
     [['records', 'list'], 'unknown subcommand "records list"; use records export or records show'],
   ])('should refuse %j with exit 1 and say why', async (args, message) => {
-    expect(await runMain(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard --help shows how to call it)\n` });
+    expect(await runMain(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard records --help shows how to call it)\n` });
   });
 
   it('should exit 1 with the reason when the store cannot be opened, without a password from the URL', async () => {

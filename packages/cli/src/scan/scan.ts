@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { inspectPolicy, loadPolicy, PolicyError, type Policy } from '@consent-guard/core';
 import { chromium, type Browser } from 'playwright-core';
-import { EXIT, UsageError, type Io } from '../io.js';
+import { EXIT, RunError, UsageError, type Io } from '../io.js';
 import { progress } from '../progress.js';
 import { analyze } from './analyze.js';
 import { crawl, crawlAccepted } from './crawl.js';
@@ -62,7 +62,8 @@ export async function scan(target: string, options: ScanOptions, io: Io): Promis
 function siteUrl(target: string): URL {
   let url: URL;
   try {
-    url = new URL(target);
+    // `localhost:4100` or `example.com/shop`: an address without a scheme is taken as http.
+    url = new URL(/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(target) ? target : `http://${target}`);
   } catch {
     throw new UsageError(`"${target}" is not a URL; give the site's address, such as http://localhost:3000/`);
   }
@@ -80,7 +81,7 @@ function pageLimit(value: string | undefined): number {
 
 async function launch(executablePath: string): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new UsageError(`scan needs Chromium, and there is none at ${executablePath}: install Debian's (apt-get install chromium) or pass --chromium <path>`);
+    throw new RunError(`scan needs Chromium, and there is none at ${executablePath}: install Debian's (apt-get install chromium) or pass --chromium <path>`);
   }
   return chromium.launch({
     executablePath,
