@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import Koa from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { POLICY } from './helpers/apps.js';
+import { POLICY, SECRET } from './helpers/apps.js';
 
 const MISUSE = 'It appears you have done something like `app.use(consentGuard)`, but it should be `app.use(consentGuard({ policy: "./consent-policy.yaml" }))`.';
 
@@ -37,8 +37,40 @@ describe.each([
     [{ policy: POLICY, onReport: 'log' }, 'option onReport must be a function'],
     [{ policy: POLICY, locale: 'english!' }, 'option locale must be a language tag such as "en" or "nb"'],
     [{ policy: POLICY, messages: { nb: { acceptAll: 1 } } }, 'option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }'],
+    [{ policy: POLICY, messages: { nb: { acceptAl: 'Godta alle' } } }, 'option messages.nb has an unknown text `acceptAl`. Did you mean `acceptAll`?'],
+    [{ policy: POLICY, locale: 'de' }, 'option locale "de" has no texts: the locales are "en", "nb"; add yours in messages, e.g. { de: { acceptAll: "…" } }'],
+    [{ policy: POLICY, locale: 'de', messages: { sv: { acceptAll: 'Godkänn alla' } } }, 'option locale "de" has no texts: the locales are "en", "nb", "sv"; add yours in messages, e.g. { de: { acceptAll: "…" } }'],
   ])('should throw a TypeError for options %j', (options, message) => {
     expect(() => consentGuard(options as never)).toThrow(new TypeError(message));
+  });
+});
+
+describe.each([
+  ['express', expressGuard],
+  ['koa', koaGuard],
+] as const)('%s consentGuard() with options that work but are risky', (_name, consentGuard) => {
+  it('should accept a locale the site gives texts for, or that Norwegian or English covers', () => {
+    for (const options of [{ locale: 'de', messages: { de: { acceptAll: 'Alle akzeptieren' } } }, { locale: 'no' }, { locale: 'nb-NO' }, { locale: 'en-GB' }]) {
+      expect(consentGuard({ policy: POLICY, ...options }).name).toBe('consentGuardMiddleware');
+    }
+  });
+
+  it('should warn at startup of a secret shorter than 32 bytes, once per guard, and not of a long one', async () => {
+    const warnings: (Error & { code?: string })[] = [];
+    // Other warnings (Node's own) may arrive meanwhile.
+    const listen = (warning: Error & { code?: string }) => warning.code?.startsWith('CONSENT_GUARD') && warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      consentGuard({ policy: POLICY, secret: 'changeme' });
+      consentGuard({ policy: POLICY, secret: [SECRET, 'old'] });
+      consentGuard({ policy: POLICY, secret: SECRET });
+      consentGuard({ policy: POLICY });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings.map((warning) => warning.code)).toEqual(['CONSENT_GUARD_WEAK_SECRET', 'CONSENT_GUARD_WEAK_SECRET']);
+    expect(warnings[0]!.message).toMatch(/^consent-guard: option secret should be at least 32 bytes of random data/);
   });
 });
 

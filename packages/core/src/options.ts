@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
 import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
 import { resolveLogOptions, type ConsentLogOptions, type ResolvedLogOptions } from './consent-log/options.js';
-import type { MessageOverrides } from './declaration/messages.js';
+import { BUILT_IN, messagesFor, type MessageOverrides } from './declaration/messages.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
 import { closest } from './suggest.js';
@@ -112,6 +112,8 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
   if (typeof messages !== 'object' || messages === null || !Object.values(messages).every((texts) => typeof texts === 'object' && texts !== null && Object.values(texts).every((text) => typeof text === 'string'))) {
     throw new TypeError('option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }');
   }
+  checkMessageKeys(messages as MessageOverrides);
+  checkLocaleHasTexts(locale, messages as MessageOverrides);
   return {
     policy: policy as ConsentOptions['policy'],
     secrets: secretsOf(secret),
@@ -135,7 +137,40 @@ function secretsOf(secret: unknown): readonly string[] {
   if (list.length === 0 || !list.every((s) => typeof s === 'string' && s.length > 0)) {
     throw new TypeError('option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)');
   }
+  warnOfWeakSecrets(list as string[]);
   return Object.freeze([...list]);
+}
+
+const MESSAGE_KEYS = Object.keys(BUILT_IN.en!);
+
+/** A misspelt text (JavaScript users get no type error) would silently show the default. */
+function checkMessageKeys(messages: MessageOverrides): void {
+  for (const [locale, texts] of Object.entries(messages)) {
+    for (const key of Object.keys(texts)) {
+      if (MESSAGE_KEYS.includes(key)) continue;
+      const match = closest(key, MESSAGE_KEYS);
+      throw new TypeError(`option messages.${locale} has an unknown text \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
+    }
+  }
+}
+
+/** `locale: 'de'` with no German texts would show English while claiming `lang="de"`. */
+function checkLocaleHasTexts(locale: string, messages: MessageOverrides): void {
+  const chosen = messagesFor(locale, messages).locale;
+  if (chosen !== 'en' || /^en(-|$)/i.test(locale)) return;
+  const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(messages)])].map((key) => `"${key}"`).join(', ');
+  throw new TypeError(`option locale "${locale}" has no texts: the locales are ${offered}; add yours in messages, e.g. { ${locale.toLowerCase()}: { acceptAll: "…" } }`);
+}
+
+/** Bytes below which an HMAC-SHA256 key is guessable rather than random (RFC 2104 §3: at least the hash's length). */
+const SECRET_MIN_BYTES = 32;
+
+function warnOfWeakSecrets(secrets: readonly string[]): void {
+  if (!secrets.some((secret) => Buffer.byteLength(secret) < SECRET_MIN_BYTES)) return;
+  process.emitWarning(
+    `consent-guard: option secret should be at least ${SECRET_MIN_BYTES} bytes of random data (e.g. crypto.randomBytes(32).toString('hex')); a shorter one can be guessed and consent cookies forged`,
+    { code: 'CONSENT_GUARD_WEAK_SECRET' },
+  );
 }
 
 function routeOption(name: string, value: unknown): string | false {
