@@ -14,8 +14,12 @@ export interface RequestLike {
 }
 
 export interface ConsentOptions {
-  /** Path to a YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). */
-  readonly policy: string | PolicyInput;
+  /**
+   * A YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). A relative path
+   * is read from the working directory; `new URL('./consent-policy.yaml', import.meta.url)`
+   * reads the file beside the code, wherever the app is started from.
+   */
+  readonly policy: string | URL | PolicyInput;
   /**
    * Signs the consent cookie with HMAC-SHA256. A list rotates keys: the first signs,
    * any verifies. When set, an unsigned or wrongly signed cookie is no consent.

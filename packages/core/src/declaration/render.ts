@@ -20,7 +20,7 @@ export interface DeclarationOptions {
  * duration, purpose) and its trackers. HTML (a `<section>` to place in a page; everything
  * from the policy escaped) or Markdown.
  */
-export function renderDeclaration(policyInput: string | PolicyInput, options: DeclarationOptions = {}): string {
+export function renderDeclaration(policyInput: string | URL | PolicyInput, options: DeclarationOptions = {}): string {
   const policy = loadPolicy(policyInput);
   const { locale, messages } = messagesFor(options.locale, options.messages);
   return options.format === 'markdown' ? markdown(policy, messages) : html(policy, messages, locale);
