@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { PolicyError } from '@consent-guard/core';
+import { format, promisify } from 'node:util';
+import { loadPolicy, PolicyError } from '@consent-guard/core';
 import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import Koa from 'koa';
+import createDebug from 'debug';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { POLICY, SECRET } from './helpers/apps.js';
@@ -71,6 +72,29 @@ describe.each([
     }
     expect(warnings.map((warning) => warning.code)).toEqual(['CONSENT_GUARD_WEAK_SECRET', 'CONSENT_GUARD_WEAK_SECRET']);
     expect(warnings[0]!.message).toMatch(/^consent-guard: option secret should be at least 32 bytes of random data/);
+  });
+});
+
+describe('DEBUG=consent-guard:*', () => {
+  it('should log the policy loaded and the options in effect at startup, without the secret', () => {
+    const lines: string[] = [];
+    const previous = createDebug.disable();
+    const write = createDebug.log;
+    createDebug.enable('consent-guard:*');
+    createDebug.log = (...args: unknown[]) => lines.push(format(...args));
+    try {
+      expressGuard({ policy: POLICY, secret: SECRET, cache: 'shared', consentSources: [{ cmp: 'onetrust' }] });
+    } finally {
+      createDebug.log = write;
+      createDebug.enable(previous);
+    }
+    const policy = loadPolicy(POLICY);
+    const startup = lines.filter((line) => line.includes('consent-guard:startup')).map((line) => line.replace(/^.*consent-guard:startup /, '').replace(/ \+\d+m?s$/, ''));
+    expect(startup).toEqual([
+      `policy ${POLICY}: revision ${policy.revision}, ${Object.keys(policy.categories).length} categories, ${policy.cookies.length} cookies, ${policy.trackers.length} trackers`,
+      'options: mode enforce, endpoint /consent, declaration /cookie-policy, banner on, cache shared, locale en (texts for en, nb), signed consent cookie (1 secret), consentSources onetrust, consentLog off, onReport not set, regime opt-in for everyone',
+    ]);
+    expect(lines.join('\n')).not.toContain(SECRET);
   });
 });
 
