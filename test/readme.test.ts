@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPolicy } from '@consent-guard/core';
 import ts from 'typescript';
+import { runMain } from './helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 
 // Every YAML, JavaScript and TypeScript block of the READMEs, as a reader copies it.
@@ -55,6 +56,18 @@ describe('the READMEs', () => {
     expect(failures).toEqual([]);
   });
 
+  it('should show the output the CLI really prints for the policy example with its two typos', async () => {
+    const example = blocks.find((block) => block.where.startsWith('README.md:') && block.lang === 'yaml')!;
+    const sample = blocks.find((block) => block.lang === 'console' && block.code.startsWith('$ npx consent-guard lint consent-policy.yaml'))!;
+    const dir = mkdtempSync(join(tmpdir(), 'consent-guard-readme-'));
+    const file = join(dir, 'consent-policy.yaml');
+    const typos = example.code.replace('marketing:     { label: Marketing', 'marketing:     { lable: Marketing').replace('{ name: __hstc, category: marketing', '{ name: __hstc, category: marketting');
+    expect(typos).not.toBe(example.code);
+    writeFileSync(file, typos);
+    const { stdout, stderr } = await runMain(['lint', file]);
+    expect(`$ npx consent-guard lint consent-policy.yaml\n${stdout}${stderr}`.replaceAll(file, 'consent-policy.yaml')).toBe(`${sample.code}\n`);
+  });
+
   it('should give JavaScript and TypeScript that compiles as printed (strict, against the packages\' types)', () => {
     const code = blocks.filter((block) => block.lang === 'js' || block.lang === 'ts');
     expect(compileErrors(code)).toEqual([]);
@@ -65,6 +78,35 @@ describe('the READMEs', () => {
  * Type-checks each block as a module of its own, with the names the README's prose gives
  * it (`app`, `req`, `res`, `ctx`, `server`) declared the way an Express or Koa app has them.
  */
+describe('each package as npm shows it', () => {
+  const packages = ['core', 'express', 'koa', 'cli'];
+  const manifest = (name: string) => JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+  it.each(packages)('should name its repository, homepage and issue tracker (%s)', (name) => {
+    const { repository, homepage, bugs } = manifest(name) as { repository: { url: string; directory: string }; homepage: string; bugs: { url: string } };
+    expect(repository).toMatchObject({ type: 'git', directory: `packages/${name}` });
+    for (const url of [repository.url.replace(/^git\+/, ''), homepage, bugs.url]) expect(new URL(url).protocol).toBe('https:');
+    // One address for all, stated as a placeholder in one place: the main README.
+    const base = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(homepage.startsWith(base) && bugs.url.startsWith(base)).toBe(true);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`${base}\`, a placeholder`);
+  });
+
+  it.each(packages)('should have a README that stands alone on npm: no relative links, install and use (%s)', (name) => {
+    const readme = readFileSync(join(ROOT, 'packages', name, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)]+)\)|<(https?:[^>]+)>/g)].map((match) => match[1] ?? match[2]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(link).toMatch(/^https:\/\//);
+    expect(readme).toMatch(/npm install (--save-dev )?@consent-guard\//);
+  });
+
+  it('should tell an app what to install in the main README', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
+    for (const command of ['npm install @consent-guard/express', 'npm install @consent-guard/koa', 'npm install --save-dev @consent-guard/cli', 'npm install better-sqlite3@12']) expect(install).toContain(command);
+  });
+});
+
 function compileErrors(code: readonly Block[]): string[] {
   const dir = join(ROOT, 'test', '.readme-blocks');
   const prelude = join(dir, 'prelude.d.ts');

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { openConsentStore, type ConsentRecord } from '@consent-guard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../packages/cli/src/main.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runMain } from '../helpers/cli.js';
 import { record } from '../helpers/store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'consent-guard-records-'));
@@ -33,18 +33,6 @@ beforeAll(async () => {
 
 const jsonl = (records: readonly ConsentRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
-/** The CLI in this process (no start-up per case), its output collected as the binary would print it. */
-async function runMain(args: readonly string[]) {
-  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
-  const text = (stream: PassThrough) => {
-    let all = '';
-    stream.on('data', (chunk: Buffer) => (all += chunk.toString()));
-    return () => all;
-  };
-  const [out, err] = [text(stdout), text(stderr)];
-  const code = await main(args, { stdout, stderr });
-  return { code, stdout: out(), stderr: err() };
-}
 
 describe('consent-guard records export', () => {
   it('should print every record as JSON Lines, oldest first', async () => {
