@@ -4,6 +4,7 @@ export { inspectPolicy, type PolicyInspector } from './policy/inspect.js';
 export { createGuard, type Guard, type HtmlStreamRewriter, type RequestConsent } from './guard.js';
 export { PolicyError, formatProblem, type PolicyProblem } from './errors.js';
 export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
+export { textFor, type LocalizedText } from './policy/localized.js';
 export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
 export type { ConsentOptions, RequestLike } from './options.js';
 export type { ConsentState, ConsentSource, Regime } from './consent-state.js';

@@ -1,4 +1,4 @@
-import type { Policy, PolicyInspector } from '@consent-guard/core';
+import { textFor, type Policy, type PolicyInspector } from '@consent-guard/core';
 import { siteOf, type Observation, type ObservedCookie, type ObservedRequest } from './observe.js';
 
 /** Something that happened before the visitor granted its category: exit code 2. */
@@ -40,7 +40,7 @@ export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, p
       const hostname = new URL(request.url).hostname;
       if (tracker) {
         if (phase === 'undecided' && !required.has(tracker.category)) {
-          findings.violations.push({ kind: 'request-before-consent', url: request.url, tracker: tracker.name, category: tracker.category, page: request.page });
+          findings.violations.push({ kind: 'request-before-consent', url: request.url, tracker: textFor(tracker.name), category: tracker.category, page: request.page });
         }
       } else if (siteOf(hostname) !== siteOf(site.hostname) && !reportedHosts.has(request.host)) {
         reportedHosts.add(request.host);

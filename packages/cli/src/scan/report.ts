@@ -1,4 +1,4 @@
-import type { PolicyInspector } from '@consent-guard/core';
+import { textFor, type PolicyInspector } from '@consent-guard/core';
 import type { Findings, Phase } from './analyze.js';
 import { siteOf, type Observation } from './observe.js';
 
@@ -20,7 +20,7 @@ export function jsonReport(result: ScanResult, inspector: PolicyInspector | unde
       cookies: observation.cookies.map((cookie) => ({ ...cookie, category: inspector?.cookie(cookie.name)?.category ?? null })),
       thirdPartyHosts: thirdParty(result.site, observation).map((request) => {
         const tracker = inspector?.tracker(request.url);
-        return { ...request, tracker: tracker ? { name: tracker.name, category: tracker.category } : null };
+        return { ...request, tracker: tracker ? { name: textFor(tracker.name), category: tracker.category } : null };
       }),
     };
   return {
@@ -50,7 +50,7 @@ export function textReport(result: ScanResult, inspector: PolicyInspector | unde
     lines.push(`  third-party hosts (${hosts.length}):`);
     for (const request of hosts) {
       const tracker = inspector?.tracker(request.url);
-      lines.push(`    ${request.host}  on ${request.page}${category(tracker && `${tracker.category}: ${tracker.name}`)}`);
+      lines.push(`    ${request.host}  on ${request.page}${category(tracker && `${tracker.category}: ${textFor(tracker.name)}`)}`);
     }
   };
   if (result.phases.undecided) section('Before any choice', result.phases.undecided);

@@ -2,6 +2,7 @@ import type { ConsentState } from '../consent-state.js';
 import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from '../html/escape.js';
 import { loadPolicy } from '../policy/load.js';
+import { textFor } from '../policy/localized.js';
 import type { CookieDeclaration, Policy, PolicyInput, TrackerDeclaration } from '../policy/schema.js';
 import { fill, messagesFor, type MessageOverrides, type Messages } from './messages.js';
 
@@ -23,14 +24,14 @@ export interface DeclarationOptions {
 export function renderDeclaration(policyInput: string | URL | PolicyInput, options: DeclarationOptions = {}): string {
   const policy = loadPolicy(policyInput);
   const { locale, messages } = messagesFor(options.locale, options.messages);
-  return options.format === 'markdown' ? markdown(policy, messages) : html(policy, messages, locale);
+  return options.format === 'markdown' ? markdown(policy, messages, locale) : html(policy, messages, locale);
 }
 
 interface Row {
   readonly cells: readonly string[];
 }
 
-function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; trackers: Row[] } {
+function rows(policy: Policy, category: string, t: Messages, locale: string): { cookies: Row[]; trackers: Row[] } {
   const cookies = (policy.cookies as readonly CookieDeclaration[])
     .filter((cookie) => cookie.category === category)
     .map((cookie) => ({
@@ -40,12 +41,12 @@ function rows(policy: Policy, category: string, t: Messages): { cookies: Row[]; 
         cookie.type === 'session' ? t.session : cookie.type === 'persistent' ? t.persistent : '',
         cookie.thirdParty ? t.thirdParty : t.firstParty,
         cookie.duration ?? '',
-        cookie.purpose ?? '',
+        cookie.purpose === undefined ? '' : textFor(cookie.purpose, locale),
       ],
     }));
   const trackers = (policy.trackers as readonly TrackerDeclaration[])
     .filter((tracker) => tracker.category === category)
-    .map((tracker) => ({ cells: [tracker.name, tracker.hosts.join(', ')] }));
+    .map((tracker) => ({ cells: [textFor(tracker.name, locale), tracker.hosts.join(', ')] }));
   return { cookies, trackers };
 }
 
@@ -55,11 +56,12 @@ function html(policy: Policy, t: Messages, locale: string): string {
       .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
       .join('')}</tbody></table>`;
   const sections = Object.entries(policy.categories).map(([id, category]) => {
-    const { cookies, trackers } = rows(policy, id, t);
+    const { cookies, trackers } = rows(policy, id, t, locale);
+    const description = textFor(category.description, locale);
     return [
       `<section class="consent-guard-category" id="consent-category-${escapeHtml(id)}">`,
-      `<h3>${escapeHtml(category.label)}${category.required ? ` <small>(${escapeHtml(t.alwaysOn)})</small>` : ''}</h3>`,
-      category.description ? `<p>${escapeHtml(category.description)}</p>` : '',
+      `<h3>${escapeHtml(textFor(category.label, locale))}${category.required ? ` <small>(${escapeHtml(t.alwaysOn)})</small>` : ''}</h3>`,
+      description ? `<p>${escapeHtml(description)}</p>` : '',
       cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : `<p>${escapeHtml(t.noCookies)}</p>`,
       trackers.length > 0 ? `<h4>${escapeHtml(t.trackers)}</h4>${table([t.name, t.hosts], trackers)}` : '',
       '</section>',
@@ -75,7 +77,7 @@ function html(policy: Policy, t: Messages, locale: string): string {
   ].join('\n');
 }
 
-function markdown(policy: Policy, t: Messages): string {
+function markdown(policy: Policy, t: Messages, locale: string): string {
   // Table cells: one line, every character Markdown could read as markup escaped.
   const cell = (text: string) => escapeMarkdown(text.replace(/\s+/g, ' ').trim());
   // Paragraph lines also must not start a list, a quote or a heading underline.
@@ -88,10 +90,11 @@ function markdown(policy: Policy, t: Messages): string {
   const table = (head: readonly string[], body: readonly Row[]) =>
     [`| ${head.map(cell).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((row) => `| ${row.cells.map(cell).join(' | ')} |`)].join('\n');
   const sections = Object.entries(policy.categories).map(([id, category]) => {
-    const { cookies, trackers } = rows(policy, id, t);
+    const { cookies, trackers } = rows(policy, id, t, locale);
+    const description = textFor(category.description, locale);
     return [
-      `## ${cell(category.label)}${category.required ? ` (${cell(t.alwaysOn)})` : ''}`,
-      category.description ? `\n${paragraph(category.description)}` : '',
+      `## ${cell(textFor(category.label, locale))}${category.required ? ` (${cell(t.alwaysOn)})` : ''}`,
+      description ? `\n${paragraph(description)}` : '',
       '',
       cookies.length > 0 ? table([t.name, t.provider, t.type, t.party, t.duration, t.purpose], cookies) : paragraph(t.noCookies),
       trackers.length > 0 ? `\n### ${cell(t.trackers)}\n\n${table([t.name, t.hosts], trackers)}` : '',
@@ -113,6 +116,8 @@ export interface ChoiceFormInput {
   readonly policy: Policy;
   readonly state: ConsentState;
   readonly messages: Messages;
+  /** The visitor's locale, for the policy's texts. */
+  readonly locale: string;
   /** The consent endpoint; without one there is nothing to post to. */
   readonly endpoint: string | false;
   readonly returnTo: string;
@@ -123,17 +128,17 @@ export interface ChoiceFormInput {
 /** The visitor's current choice, with forms to change it or withdraw (no JavaScript needed). */
 export function choiceForm(input: ChoiceFormInput): string {
   const { policy, state, messages: t, endpoint, returnTo } = input;
-  const label = (id: string) => policy.categories[id]?.label ?? id;
+  const label = (id: string) => textFor(policy.categories[id]?.label ?? id, input.locale);
   const optional = state.granted.filter((id) => !policy.categories[id]?.required);
   const status = !state.decided ? t.undecided : optional.length > 0 ? fill(t.allowed, { categories: optional.map(label).join(', ') }) : t.allowedNothing;
   const gpcDenied = Object.entries(policy.categories).filter(([id, category]) => category.gpc && !state.granted.includes(id));
-  const gpc = input.gpc && !state.decided && gpcDenied.length > 0 ? `<p>${escapeHtml(fill(t.gpcNotice, { categories: gpcDenied.map(([, c]) => c.label).join(', ') }))}</p>` : '';
+  const gpc = input.gpc && !state.decided && gpcDenied.length > 0 ? `<p>${escapeHtml(fill(t.gpcNotice, { categories: gpcDenied.map(([id]) => label(id)).join(', ') }))}</p>` : '';
   if (endpoint === false) return `<section class="consent-guard-choice"><h2>${escapeHtml(t.yourChoice)}</h2><p>${escapeHtml(status)}</p>${gpc}</section>`;
   const boxes = Object.entries(policy.categories)
     .map(([id, category]) => {
       const checked = state.granted.includes(id) ? ' checked' : '';
       const disabled = category.required ? ' disabled' : '';
-      return `<label><input type="checkbox" name="categories" value="${escapeHtml(id)}"${checked}${disabled}> ${escapeHtml(category.label)}</label>`;
+      return `<label><input type="checkbox" name="categories" value="${escapeHtml(id)}"${checked}${disabled}> ${escapeHtml(label(id))}</label>`;
     })
     .join('<br>');
   return [

@@ -1,6 +1,7 @@
 import type { ConsentState } from '../consent-state.js';
 import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
+import { textFor } from '../policy/localized.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
 import { placeholderDocument } from './placeholder.js';
 import { HtmlRewriter } from './rewriter.js';
@@ -53,6 +54,9 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
         placeholders.set(key, document);
       }
       return document;
+    },
+    visitorText(text) {
+      return typeof text === 'string' ? text : textFor(text, (texts ??= options.texts()).locale);
     },
   };
   return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), {
