@@ -161,8 +161,13 @@ describe.each(['express', 'koa'] as const)('the declaration page of the %s demo 
     expect(await cookieNames(context)).toEqual(expect.arrayContaining(['__ab12', '__hstc', '_ga', 'hubspotutk']));
     await page.goto(`${origin}/cookie-policy`);
     await page.screenshot({ path: `${ARTIFACTS}declaration-${framework}.png`, fullPage: true });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Cookies on this site');
     await submit(page, page.getByRole('button', { name: 'Withdraw my consent' }).click());
     expect(await cookieNames(context)).toEqual(['PHPSESSID', 'cg_consent']);
+    // Back on the page, which says the choice was saved, with a way back to the site.
+    expect(await page.getByRole('status').textContent()).toBe('Your choice was saved.');
+    await page.getByRole('link', { name: 'Back to the site' }).click();
+    expect(new URL(page.url()).pathname).toBe('/');
     await context.close();
   });
 });

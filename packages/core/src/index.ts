@@ -16,6 +16,7 @@ export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
 export { publicState } from './endpoint/handle.js';
 export { renderDeclaration, type DeclarationOptions } from './declaration/render.js';
 export type { Messages, MessageOverrides } from './declaration/messages.js';
+export type { DeclarationLayout, DeclarationLayoutInfo } from './declaration/page.js';
 export { CONSENT_RECORD_FORMAT, type ConsentRecord } from './consent-log/record.js';
 export type { ConsentStore, RecordRange } from './consent-log/store.js';
 export type { ConsentLog, ConsentLogStats } from './consent-log/log.js';

@@ -3,6 +3,7 @@ import type { Regime } from './consent-state.js';
 import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
 import { resolveLogOptions, type ConsentLogOptions, type ResolvedLogOptions } from './consent-log/options.js';
 import { BUILT_IN, messagesFor, type MessageOverrides } from './declaration/messages.js';
+import type { DeclarationLayout } from './declaration/page.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
 import { closest } from './suggest.js';
@@ -69,6 +70,14 @@ export interface ConsentOptions {
    * @see README.md#consentlog
    */
   readonly consentLog?: ConsentLogOptions | false | undefined;
+  /**
+   * Renders the declaration page inside the site's own template: gets the page's content
+   * (HTML: a link back, the title as `<h1>`, the visitor's choice, the declaration, and its
+   * style) and `{ title, locale }`, returns the whole document. If it throws, the guard's
+   * own page is served.
+   * @example (content, { title, locale }) => `<!doctype html><html lang="${locale}"><title>${title}</title>${header}${content}${footer}</html>`
+   */
+  readonly declarationLayout?: DeclarationLayout | undefined;
 }
 
 export type CacheMode = 'vary' | 'shared';
@@ -86,9 +95,10 @@ export interface ResolvedOptions {
   readonly cache: CacheMode;
   readonly consentSources: readonly SourceOption[];
   readonly consentLog: ResolvedLogOptions | undefined;
+  readonly declarationLayout: DeclarationLayout | undefined;
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources', 'consentLog'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources', 'consentLog', 'declarationLayout'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -105,12 +115,13 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources, consentLog } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources, consentLog, declarationLayout } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (cache !== 'vary' && cache !== 'shared') throw new TypeError(`option cache must be "vary" or "shared", not ${JSON.stringify(cache)}`);
   if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
   if (onReport !== undefined && typeof onReport !== 'function') throw new TypeError('option onReport must be a function');
+  if (declarationLayout !== undefined && typeof declarationLayout !== 'function') throw new TypeError('option declarationLayout must be a function (content, { title, locale }) => html');
   if (regime !== undefined && typeof regime !== 'function') throw new TypeError('option regime must be a function (req) => "opt-in" | "opt-out"');
   if (typeof locale !== 'string' || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) throw new TypeError('option locale must be a language tag such as "en" or "nb"');
   if (typeof messages !== 'object' || messages === null || !Object.values(messages).every((texts) => typeof texts === 'object' && texts !== null && Object.values(texts).every((text) => typeof text === 'string'))) {
@@ -132,6 +143,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     cache,
     consentSources: validateSources(consentSources),
     consentLog: resolveLogOptions(consentLog),
+    declarationLayout: declarationLayout as ResolvedOptions['declarationLayout'],
   };
 }
 

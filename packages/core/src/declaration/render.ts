@@ -13,6 +13,8 @@ export interface DeclarationOptions {
   readonly locale?: string;
   /** Texts to override, per locale. */
   readonly messages?: MessageOverrides;
+  /** The HTML section's heading. @default the `title` message */
+  readonly heading?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface DeclarationOptions {
 export function renderDeclaration(policyInput: string | URL | PolicyInput, options: DeclarationOptions = {}): string {
   const policy = loadPolicy(policyInput);
   const { locale, messages } = messagesFor(options.locale, options.messages);
-  return options.format === 'markdown' ? markdown(policy, messages, locale) : html(policy, messages, locale);
+  return options.format === 'markdown' ? markdown(policy, messages, locale) : html(policy, messages, locale, options.heading ?? messages.title);
 }
 
 interface Row {
@@ -50,10 +52,11 @@ function rows(policy: Policy, category: string, t: Messages, locale: string): { 
   return { cookies, trackers };
 }
 
-function html(policy: Policy, t: Messages, locale: string): string {
+function html(policy: Policy, t: Messages, locale: string, heading: string): string {
+  // data-label: the column's name, for a narrow screen where each row reflows into lines.
   const table = (head: readonly string[], body: readonly Row[]) =>
     `<table><thead><tr>${head.map((cell) => `<th scope="col">${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${body
-      .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+      .map((row) => `<tr>${row.cells.map((cell, i) => (i === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td data-label="${escapeHtml(head[i]!)}">${escapeHtml(cell)}</td>`)).join('')}</tr>`)
       .join('')}</tbody></table>`;
   const sections = Object.entries(policy.categories).map(([id, category]) => {
     const { cookies, trackers } = rows(policy, id, t, locale);
@@ -69,7 +72,7 @@ function html(policy: Policy, t: Messages, locale: string): string {
   });
   return [
     `<section class="consent-guard-declaration" lang="${escapeHtml(locale)}">`,
-    `<h2>${escapeHtml(t.title)}</h2>`,
+    `<h2>${escapeHtml(heading)}</h2>`,
     `<p>${escapeHtml(t.intro)}</p>`,
     ...sections,
     `<p><small>${escapeHtml(fill(t.revision, { revision: policy.revision }))}</small></p>`,
