@@ -61,6 +61,9 @@ describe.each(FRAMEWORKS)('the consent banner on %s', (framework: Framework) => 
     expect(html).toContain('<input type="checkbox" name="categories" value="marketing"> Marketing');
     expect(html).not.toMatch(/value="(functionality|performance|marketing)" checked/);
     expect(html).toContain('<a href="/cookie-policy">Which cookies, and why</a>');
+    // A labelled, described dialog that the page's skip links and script can focus.
+    expect(html).toMatch(/<div id="consent-guard-banner" [^>]*aria-describedby="consent-guard-text" tabindex="-1"/);
+    expect(html).toContain('<p id="consent-guard-text">We use essential cookies');
   });
 
   it('should go right after a <body> start tag with attributes, in any case, split across chunks anywhere', async () => {

@@ -122,7 +122,10 @@ describe.each([
 
   it('should load only the chosen category, the whole choice made with the keyboard', async () => {
     const { context, page, trackers } = await open();
-    // Tab through the page until the banner's first button has the focus, and see the focus.
+    // The banner comes first in tab order: the first Tab lands in it, before anything of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#consent-guard-banner') !== null)).toBe(true);
+    // Tab on until its first button has the focus, and see the focus.
     for (let tabs = 0; tabs < 40 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Accept all'; tabs++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Accept all');
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
@@ -138,6 +141,8 @@ describe.each([
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save my choice');
     await choose(page, page.keyboard.press('Enter'));
+    // Chosen in place, the dialog hands the focus to the page's main content.
+    if (javaScriptEnabled) expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('MAIN');
     const state = await page.evaluate(() => fetch('/consent', { headers: { Accept: 'application/json' } }).then((response) => response.json()));
     expect(state).toMatchObject({ decided: true, granted: ['essential', 'performance'] });
     if (javaScriptEnabled) await expect.poll(() => unique(trackers), { timeout: 15_000 }).toEqual(ANALYTICS);

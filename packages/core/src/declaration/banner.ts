@@ -47,10 +47,10 @@ export function bannerHtml(input: BannerInput): string {
   const consentMode = usesConsentMode(policy) ? ` data-consent-mode="${escapeHtml(JSON.stringify(consentModeMap(policy)))}"` : '';
   const shared = input.shared ? ' data-consent-shared' : '';
   const markup = [
-    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}"${consentMode}${shared}>`,
+    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}" aria-describedby="consent-guard-text" tabindex="-1"${consentMode}${shared}>`,
     styleTag(input.embedding, 'banner.css'),
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
-    `<p>${escapeHtml(t.bannerText)}${link}</p>`,
+    `<p id="consent-guard-text">${escapeHtml(t.bannerText)}${link}</p>`,
     gpcNotice(policy, t, input.locale, input.gpcNotice),
     actionButton(endpoint, 'accept-all', returnTo, t.acceptAll),
     actionButton(endpoint, 'reject-all', returnTo, t.rejectAll),
