@@ -169,6 +169,11 @@ describe('consent-guard scan, before it opens a browser', () => {
     expect(stderr).toBe(`consent-guard: scan needs Chromium, and there is none at ${join(dir, 'no-chromium')}: install Debian's (apt-get install chromium) or pass --chromium <path>\n`);
   });
 
+  it('should refuse --strict without a policy to be strict about', async () => {
+    expect(await runCli(['scan', 'localhost:4100', '--strict'])).toEqual({ code: 1, stdout: '', stderr: 'consent-guard: --strict checks against a policy: add --policy <file>\n(consent-guard scan --help shows how to call it)\n' });
+    expect((await runCli(['scan', '--help'])).stdout).toContain('--strict ');
+  });
+
   it('should still refuse a scheme it cannot scan', async () => {
     expect((await runCli(['scan', 'file:/etc/passwd'])).stderr).toMatch(/^consent-guard: scan needs an http or https URL, not file:\n/);
   });

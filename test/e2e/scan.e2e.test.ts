@@ -33,7 +33,7 @@ afterAll(() => Promise.all(Object.values(sites).map((site) => site.stop())));
 
 describe('consent-guard scan', () => {
   it('should find the Express demo clean: only the essential cookie before consent, every tracker declared after', async () => {
-    const { code, stdout, stderr } = await runCli(['scan', `${sites.express.origin}/`, '--policy', POLICY, '--pages', '3', '--json']);
+    const { code, stdout, stderr } = await runCli(['scan', `${sites.express.origin}/`, '--policy', POLICY, '--pages', '3', '--json', '--strict']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as JsonReport;
     expect(report.pages).toEqual([`${sites.express.origin}/`, `${sites.express.origin}/cookie-policy`, `${sites.express.origin}/consent`]);
@@ -68,6 +68,7 @@ describe('consent-guard scan', () => {
         expect.objectContaining({ kind: 'request-before-consent', tracker: 'HubSpot tracking code', category: 'marketing' }),
         expect.objectContaining({ kind: 'cookie-before-consent', name: '__hstc', category: 'marketing', setBy: 'script' }),
         expect.objectContaining({ kind: 'cookie-before-consent', name: 'hubspotutk', category: 'marketing', setBy: 'script' }),
+        expect.objectContaining({ kind: 'undeclared-script-before-consent', url: expect.stringMatching(/^http:\/\/pixel\.localhost:\d+\/tag\.js$/) }),
       ]),
     );
     expect(report.undeclaredCookies).toEqual([expect.objectContaining({ name: 'leaky_id', setBy: 'script', phase: 'undecided' })]);
@@ -79,7 +80,7 @@ describe('consent-guard scan', () => {
   it('should say clearly what it cannot do (exit 1)', async () => {
     const noBrowser = await runCli(['scan', `${sites.express.origin}/`, '--chromium', '/nonexistent/chromium']);
     expect(noBrowser).toMatchObject({ code: 1, stderr: expect.stringContaining('scan needs Chromium, and there is none at /nonexistent/chromium') });
-    const notUrl = await runCli(['scan', 'localhost:3000']);
+    const notUrl = await runCli(['scan', 'ftp://localhost:3000/']);
     expect(notUrl).toMatchObject({ code: 1, stderr: expect.stringContaining('scan needs an http or https URL') });
     const down = await runCli(['scan', 'http://localhost:9/']);
     expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('could not load http://localhost:9/: ') });

@@ -17,6 +17,7 @@ const COMMANDS = {
                                 everything in its banner, and report the cookies and third-party hosts.
                                 A URL without a scheme (localhost:3000) is taken as http://.
       --policy <file>           Check what was found against the policy (a violation exits with 2).
+      --strict                  With --policy, also exit 2 for anything the policy does not declare.
       --pages <n>               Same-origin pages to visit (default: 10).
       --json                    Print the report as JSON.
       --suggest                 Also print a policy draft for what the policy does not declare.
@@ -58,6 +59,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
           pages: { type: 'string' },
           json: { type: 'boolean' },
           suggest: { type: 'boolean' },
+          strict: { type: 'boolean' },
           chromium: { type: 'string' },
         });
         // Loaded only here: the browser driver is most of the CLI's start-up time.

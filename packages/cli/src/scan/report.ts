@@ -63,7 +63,9 @@ export function textReport(result: ScanResult, inspector: PolicyInspector | unde
       lines.push(
         v.kind === 'cookie-before-consent'
           ? `  cookie ${v.name} (${v.category}) was stored before consent, by ${v.setBy === 'set-cookie' ? 'Set-Cookie' : 'a script'} on ${v.page}`
-          : `  ${v.tracker} (${v.category}) was requested before consent: ${v.url} on ${v.page}`,
+          : v.kind === 'request-before-consent'
+            ? `  ${v.tracker} (${v.category}) was requested before consent: ${v.url} on ${v.page}`
+            : `  an undeclared third-party script ran before consent: ${v.url} on ${v.page}`,
       );
     }
     lines.push(`Undeclared cookies (${findings.undeclaredCookies.length}):`);

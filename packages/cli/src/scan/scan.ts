@@ -3,7 +3,7 @@ import { inspectPolicy, loadPolicy, PolicyError, type Policy } from '@consent-gu
 import { chromium, type Browser } from 'playwright-core';
 import { EXIT, RunError, UsageError, type Io } from '../io.js';
 import { progress } from '../progress.js';
-import { analyze } from './analyze.js';
+import { analyze, foundProblems } from './analyze.js';
 import { crawl, crawlAccepted } from './crawl.js';
 import { jsonReport, textReport, type ScanResult } from './report.js';
 import { policyDraft } from './suggest.js';
@@ -14,6 +14,7 @@ interface ScanOptions {
   readonly json?: boolean | undefined;
   readonly suggest?: boolean | undefined;
   readonly chromium?: string | undefined;
+  readonly strict?: boolean | undefined;
 }
 
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +25,7 @@ const NOTHING_DECLARED = { revision: 'draft', categories: { essential: { label: 
 export async function scan(target: string, options: ScanOptions, io: Io): Promise<number> {
   const site = siteUrl(target);
   const limit = pageLimit(options.pages);
+  if (options.strict && options.policy === undefined) throw new UsageError('--strict checks against a policy: add --policy <file>');
   let policy: Policy | undefined;
   try {
     policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
@@ -56,7 +58,7 @@ export async function scan(target: string, options: ScanOptions, io: Io): Promis
   }
   const inspector = policy && inspectPolicy(policy);
   io.stdout.write(options.json ? `${JSON.stringify(jsonReport(result, inspector), null, 2)}\n` : textReport(result, inspector, against.consentCookie.name));
-  return result.findings && result.findings.violations.length > 0 ? EXIT.violations : EXIT.ok;
+  return result.findings && foundProblems(result.findings, options.strict === true) ? EXIT.violations : EXIT.ok;
 }
 
 function siteUrl(target: string): URL {
