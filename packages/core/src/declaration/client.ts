@@ -5,7 +5,8 @@
  * in place, without a reload: scripts are re-created (in document order, so they run as
  * the page meant them to), loading attributes get their names back, placeholders go, and
  * Google Consent Mode hears of the change; the focus, if it was in the banner, moves to the
- * page's main content.
+ * page's main content. The page hears the visitor's state as a \`consent-guard:state\` event
+ * on \`document\` (its \`detail\` is the endpoint's JSON state).
  *
  * With `cache: 'shared'` the page is the same for everyone, so the script first asks the
  * endpoint for this visitor's state (the consent cookie is HttpOnly): it hides the banner
@@ -37,6 +38,7 @@ export const CLIENT_SCRIPT = `(function () {
       closeBanner();
       activate(state.granted);
       updateConsentMode(state.granted);
+      announce(state);
     }).catch(function () {
       form.submit();
     });
@@ -61,9 +63,14 @@ export const CLIENT_SCRIPT = `(function () {
       else banner.style.display = '';
       activate(state.granted);
       updateConsentMode(state.granted);
+      announce(state);
     }).catch(function () {
       banner.style.display = '';
     });
+  }
+  // For the page's own scripts: what server-rendered content said about consent may be stale.
+  function announce(state) {
+    if (typeof CustomEvent === 'function') document.dispatchEvent(new CustomEvent('consent-guard:state', { detail: state }));
   }
   function activate(granted) {
     var elements = document.querySelectorAll('[data-consent-category], [data-consent-placeholder]');

@@ -48,8 +48,17 @@ function rows(policy: Policy, category: string, t: Messages, locale: string): { 
     }));
   const trackers = (policy.trackers as readonly TrackerDeclaration[])
     .filter((tracker) => tracker.category === category)
-    .map((tracker) => ({ cells: [textFor(tracker.name, locale), tracker.hosts.join(', ')] }));
+    .map((tracker) => ({ cells: [textFor(tracker.name, locale), tracker.hosts.filter((host) => !isLoopback(host)).join(', ')] }));
   return { cookies, trackers };
+}
+
+/**
+ * `localhost`, `*.localhost` and loopback addresses (RFC 6761): stand-ins for development
+ * (the demo's trackers), never a host a visitor's browser meets on the site.
+ */
+function isLoopback(host: string): boolean {
+  const name = host.replace(/[:/].*$/, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name);
 }
 
 function html(policy: Policy, t: Messages, locale: string, heading: string): string {
