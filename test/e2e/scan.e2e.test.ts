@@ -61,8 +61,8 @@ describe('consent-guard scan', () => {
     const { code, stdout } = await runCli(['scan', `${sites.leaky.origin}/`, '--policy', POLICY, '--json', '--suggest']);
     expect(code).toBe(2);
     const report = JSON.parse(stdout) as JsonReport;
-    // The banner links the declaration page.
-    expect(report.pages).toEqual([`${sites.leaky.origin}/`, `${sites.leaky.origin}/about`, `${sites.leaky.origin}/cookie-policy`]);
+    // The banner, first in the body, links the declaration page before the page's own link.
+    expect(report.pages).toEqual([`${sites.leaky.origin}/`, `${sites.leaky.origin}/cookie-policy`, `${sites.leaky.origin}/about`]);
     expect(report.violations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'request-before-consent', tracker: 'HubSpot tracking code', category: 'marketing' }),
