@@ -134,6 +134,14 @@ describe('consent-guard render', () => {
     const invalid = await runCli(['render', policyFile('bad.yaml', 'revision: 1\n')]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('categories: is required');
+    expect(invalid.stderr).toContain('consent-guard lint');
+  });
+
+  it('should say a missing file is missing, without sending the user to lint', async () => {
+    const { code, stdout, stderr } = await runCli(['render', join(dir, 'missing.yaml')]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain('missing.yaml');
+    expect(stderr).not.toContain('lint');
   });
 });
 
@@ -143,7 +151,53 @@ describe('consent-guard', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: consent-guard <command>');
     expect((await runCli([])).code).toBe(1);
-    const unknown = await runCli(['sacn', 'http://localhost/']);
-    expect(unknown).toMatchObject({ code: 1, stderr: 'consent-guard: unknown command "sacn"; the commands are lint, render, scan, proxy and records\n(consent-guard --help shows how to call it)\n' });
+  });
+
+  it('should say its version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await runCli(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it.each([
+    [['lint', '--help'], 'lint <policy>'],
+    [['render', 'policy.yaml', '-h'], '--format html|markdown'],
+    [['scan', '--help'], '--pages <n>'],
+    [['records', 'export', '--help'], 'records show <consent id>'],
+  ])('should explain one command: %j', async (args, line) => {
+    const { code, stdout, stderr } = await runCli(args);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(new RegExp(`^Usage: consent-guard ${args[0]} \\[options\\]\n`));
+    expect(stdout).toContain(line);
+    expect(stdout).not.toContain('Commands:');
+  });
+
+  it('should guess a mistyped command', async () => {
+    expect(await runCli(['sacn', 'http://localhost/'])).toMatchObject({
+      code: 1,
+      stderr: 'consent-guard: unknown command "sacn"; did you mean "scan"? (the commands are lint, render, scan, proxy and records)\n(consent-guard --help shows how to call it)\n',
+    });
+    expect((await runCli(['rendr', 'x.yaml'])).stderr).toContain('did you mean "render"?');
+    expect((await runCli(['deploy'])).stderr).toBe('consent-guard: unknown command "deploy" (the commands are lint, render, scan, proxy and records)\n(consent-guard --help shows how to call it)\n');
+  });
+
+  it('should point a usage mistake at the command\'s own help', async () => {
+    expect((await runCli(['render', POLICY, '--colour'])).stderr).toMatch(/\(consent-guard render --help shows how to call it\)\n$/);
+  });
+});
+
+describe('consent-guard scan, before it opens a browser', () => {
+  it('should take an address without a scheme as http, and not call a missing browser a usage mistake', async () => {
+    const { code, stdout, stderr } = await runCli(['scan', 'localhost:4100', '--chromium', join(dir, 'no-chromium')]);
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toMatch(new RegExp(`^consent-guard: scan needs Chromium, and there is none at ${join(dir, 'no-chromium')}: [^\n]+\n$`));
+  });
+
+  it('should refuse --strict without a policy to be strict about', async () => {
+    expect(await runCli(['scan', 'localhost:4100', '--strict'])).toEqual({ code: 1, stdout: '', stderr: 'consent-guard: --strict checks against a policy: add --policy <file>\n(consent-guard scan --help shows how to call it)\n' });
+    expect((await runCli(['scan', '--help'])).stdout).toContain('--strict ');
+  });
+
+  it('should still refuse a scheme it cannot scan', async () => {
+    expect((await runCli(['scan', 'file:/etc/passwd'])).stderr).toMatch(/^consent-guard: scan needs an http or https URL, not file:\n/);
   });
 });

@@ -80,7 +80,8 @@ describe.each(FLAVOURS)('%s', (_name, make) => {
     app.use('/sub', sub);
     const response = await request(app).get('/sub/').expect(200);
     expect(setCookieNames(response.headers['set-cookie'])).toEqual([]);
-    expect(events).toEqual(['cookie-blocked']);
+    // 'ok' is an HTML fragment: each guard also says why it put no banner in it.
+    expect(events.filter((type) => type !== 'html-skipped')).toEqual(['cookie-blocked']);
   });
 });
 

@@ -1,2 +1,2 @@
-export { demoPage } from './page.js';
+export { demoPage, FAVICON } from './page.js';
 export { startTrackerStandIn, trackerOrigins } from './tracker-stand-in.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import compression from 'compression';
 import express from 'express';
 import { consentGuard } from '@consent-guard/express';
-import { demoPage, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
+import { demoPage, FAVICON, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
 
 const port = Number(process.env.PORT ?? 3000);
 const standIn = await startTrackerStandIn(Number(process.env.TRACKER_PORT ?? (port === 0 ? 0 : port + 1)));
@@ -30,6 +30,10 @@ app.get('/', (req, res) => {
   res.cookie('__ab12', variant, { maxAge: 30 * 86400e3 });
   res.cookie('undeclared_tracker', '1');
   res.type('html').send(demoPage({ framework: 'Express', consent: res.locals.consent, variant, trackers }));
+});
+
+app.get('/favicon.ico', (_req, res) => {
+  res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').send(FAVICON);
 });
 
 // An API route: JSON passes the guard untouched, only its Set-Cookie headers are judged.

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import compress from 'koa-compress';
 import { consentGuard } from '@consent-guard/koa';
-import { demoPage, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
+import { demoPage, FAVICON, startTrackerStandIn, trackerOrigins } from '@consent-guard/demo-site';
 
 const port = Number(process.env.PORT ?? 3000);
 const standIn = await startTrackerStandIn(Number(process.env.TRACKER_PORT ?? (port === 0 ? 0 : port + 1)));
@@ -27,6 +27,12 @@ app.use((ctx) => {
   // An API route: JSON passes the guard untouched, only its Set-Cookie headers are judged.
   if (ctx.path === '/api/status') {
     ctx.body = { ok: true, consent: ctx.state.consent };
+    return;
+  }
+  if (ctx.path === '/favicon.ico') {
+    ctx.type = 'image/svg+xml';
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.body = FAVICON;
     return;
   }
   if (ctx.path !== '/') return;

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { openConsentStore, type ConsentRecord } from '@consent-guard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../packages/cli/src/main.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runMain } from '../helpers/cli.js';
 import { record } from '../helpers/store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'consent-guard-records-'));
@@ -33,18 +33,6 @@ beforeAll(async () => {
 
 const jsonl = (records: readonly ConsentRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 
-/** The CLI in this process (no start-up per case), its output collected as the binary would print it. */
-async function runMain(args: readonly string[]) {
-  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
-  const text = (stream: PassThrough) => {
-    let all = '';
-    stream.on('data', (chunk: Buffer) => (all += chunk.toString()));
-    return () => all;
-  };
-  const [out, err] = [text(stdout), text(stderr)];
-  const code = await main(args, { stdout, stderr });
-  return { code, stdout: out(), stderr: err() };
-}
 
 describe('consent-guard records export', () => {
   it('should print every record as JSON Lines, oldest first', async () => {
@@ -100,7 +88,7 @@ describe('consent-guard records export', () => {
     [['records'], 'missing subcommand: consent-guard records export|show'],
     [['records', 'list'], 'unknown subcommand "records list"; use records export or records show'],
   ])('should refuse %j with exit 1 and say why', async (args, message) => {
-    expect(await runMain(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard --help shows how to call it)\n` });
+    expect(await runMain(args)).toEqual({ code: 1, stdout: '', stderr: `consent-guard: ${message}\n(consent-guard records --help shows how to call it)\n` });
   });
 
   it('should exit 1 with the reason when the store cannot be opened, without a password from the URL', async () => {
@@ -108,6 +96,22 @@ describe('consent-guard records export', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^consent-guard: postgres:\/\/…@127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
     expect(stderr).not.toContain('hunter2');
+  });
+});
+
+describe('a store path that does not exist', () => {
+  it.each([
+    ['export', ['records', 'export', '--store']],
+    ['show', ['records', 'show', 'visitor-a', '--store']],
+  ])('should make records %s exit 1 naming the path, and create nothing', async (_, args) => {
+    for (const spec of [join(dir, 'typo.db'), `sqlite:${join(dir, 'typo.db')}`]) {
+      expect(await runMain([...args, spec])).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `consent-guard: ${join(dir, 'typo.db')}: no such file (the consent log is a SQLite file or a postgres:// URL; nothing was created)\n`,
+      });
+      expect(existsSync(join(dir, 'typo.db'))).toBe(false);
+    }
   });
 });
 

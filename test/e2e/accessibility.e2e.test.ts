@@ -87,4 +87,16 @@ describe.each([
     await page.screenshot({ path: artifact('declaration'), fullPage: true });
     await page.close();
   });
+
+  it('should reflow the declaration page: no sideways scrolling, tables included', async () => {
+    const page = await browser.newPage({ viewport, deviceScaleFactor });
+    await page.goto(`${demo.origin}/cookie-policy`);
+    const overflow = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - innerWidth,
+      tables: Array.from(document.querySelectorAll('table'), (table) => Math.max(0, table.getBoundingClientRect().right - innerWidth)),
+    }));
+    expect(overflow.page).toBe(0);
+    expect(overflow.tables.every((pixels) => pixels === 0)).toBe(true);
+    await page.close();
+  });
 });

@@ -100,6 +100,8 @@ describe.each([
     const { context, page, trackers } = await open();
     await choose(page, page.getByRole('button', { name: 'Accept all' }).click());
     expect(await page.locator('#consent-guard-banner').count()).toBe(0);
+    // The page's server-rendered state box follows the choice (in place, or from the reloaded page).
+    expect(await page.locator('[data-state="decided"]').textContent()).toBe('true');
     if (javaScriptEnabled) {
       await expect.poll(() => unique(trackers), { timeout: 15_000 }).toEqual(unique([...ANALYTICS, ...HUBSPOT_SCRIPT, MAPS, YOUTUBE]));
       // The trackers' scripts set their cookies on the site; the A/B cookie comes with the next page.
@@ -126,7 +128,10 @@ describe.each([
 
   it('should load only the chosen category, the whole choice made with the keyboard', async () => {
     const { context, page, trackers } = await open();
-    // Tab through the page until the banner's first button has the focus, and see the focus.
+    // The banner comes first in tab order: the first Tab lands in it, before anything of the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#consent-guard-banner') !== null)).toBe(true);
+    // Tab on until its first button has the focus, and see the focus.
     for (let tabs = 0; tabs < 40 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Accept all'; tabs++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Accept all');
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
@@ -142,6 +147,8 @@ describe.each([
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save my choice');
     await choose(page, page.keyboard.press('Enter'));
+    // Chosen in place, the dialog hands the focus to the page's main content.
+    if (javaScriptEnabled) expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('MAIN');
     const state = await page.evaluate(() => fetch('/consent', { headers: { Accept: 'application/json' } }).then((response) => response.json()));
     expect(state).toMatchObject({ decided: true, granted: ['essential', 'performance'] });
     if (javaScriptEnabled) await expect.poll(() => unique(trackers), { timeout: 15_000 }).toEqual(ANALYTICS);
@@ -165,8 +172,13 @@ describe.each(['express', 'koa', 'fastify', 'proxy'] as const)('the declaration 
     expect(await cookieNames(context)).toEqual(expect.arrayContaining(['__ab12', '__hstc', '_ga', 'hubspotutk']));
     await page.goto(`${origin}/cookie-policy`);
     await page.screenshot({ path: `${ARTIFACTS}declaration-${framework}.png`, fullPage: true });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Cookies on this site');
     await submit(page, page.getByRole('button', { name: 'Withdraw my consent' }).click());
     expect(await cookieNames(context)).toEqual(['PHPSESSID', 'cg_consent']);
+    // Back on the page, which says the choice was saved, with a way back to the site.
+    expect(await page.getByRole('status').textContent()).toBe('Your choice was saved.');
+    await page.getByRole('link', { name: 'Back to the site' }).click();
+    expect(new URL(page.url()).pathname).toBe('/');
     await context.close();
   });
 });

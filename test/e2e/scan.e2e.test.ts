@@ -33,7 +33,7 @@ afterAll(stopSites);
 
 describe('consent-guard scan', () => {
   it('should find the Express demo clean: only the essential cookie before consent, every tracker declared after', async () => {
-    const { code, stdout, stderr } = await runCli(['scan', `${sites.express.origin}/`, '--policy', POLICY, '--pages', '3', '--json']);
+    const { code, stdout, stderr } = await runCli(['scan', `${sites.express.origin}/`, '--policy', POLICY, '--pages', '3', '--json', '--strict']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as JsonReport;
     expect(report.pages).toEqual([`${sites.express.origin}/`, `${sites.express.origin}/cookie-policy`, `${sites.express.origin}/consent`]);
@@ -61,13 +61,14 @@ describe('consent-guard scan', () => {
     const { code, stdout } = await runCli(['scan', `${sites.leaky.origin}/`, '--policy', POLICY, '--json', '--suggest']);
     expect(code).toBe(2);
     const report = JSON.parse(stdout) as JsonReport;
-    // The banner links the declaration page.
-    expect(report.pages).toEqual([`${sites.leaky.origin}/`, `${sites.leaky.origin}/about`, `${sites.leaky.origin}/cookie-policy`]);
+    // The banner, first in the body, links the declaration page before the page's own link.
+    expect(report.pages).toEqual([`${sites.leaky.origin}/`, `${sites.leaky.origin}/cookie-policy`, `${sites.leaky.origin}/about`]);
     expect(report.violations).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: 'request-before-consent', tracker: 'HubSpot tracking code', category: 'marketing' }),
         expect.objectContaining({ kind: 'cookie-before-consent', name: '__hstc', category: 'marketing', setBy: 'script' }),
         expect.objectContaining({ kind: 'cookie-before-consent', name: 'hubspotutk', category: 'marketing', setBy: 'script' }),
+        expect.objectContaining({ kind: 'undeclared-script-before-consent', url: expect.stringMatching(/^http:\/\/pixel\.localhost:\d+\/tag\.js$/) }),
       ]),
     );
     expect(report.undeclaredCookies).toEqual([expect.objectContaining({ name: 'leaky_id', setBy: 'script', phase: 'undecided' })]);
@@ -81,7 +82,7 @@ describe('consent-guard scan', () => {
     expect(noBrowser).toMatchObject({ code: 1, stderr: expect.stringMatching(/^consent-guard: scan needs Chromium, and there is none at \/nonexistent\/chromium: install Chrome or Chromium, or on Linux x64 `npm install -D @sparticuz\/chromium@147.0.0`, or name one with --chromium <path> or CONSENT_GUARD_CHROMIUM\n$/) });
     const namedInEnvironment = await runCli(['scan', `${sites.express.origin}/`], { env: { CONSENT_GUARD_CHROMIUM: '/nonexistent/chrome' } });
     expect(namedInEnvironment).toMatchObject({ code: 1, stderr: expect.stringMatching(/^consent-guard: scan needs Chromium, and there is none at \/nonexistent\/chrome: [^\n]+\n$/) });
-    const notUrl = await runCli(['scan', 'localhost:3000']);
+    const notUrl = await runCli(['scan', 'ftp://localhost:3000/']);
     expect(notUrl).toMatchObject({ code: 1, stderr: expect.stringContaining('scan needs an http or https URL') });
     const down = await runCli(['scan', 'http://localhost:9/']);
     expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('could not load http://localhost:9/: ') });

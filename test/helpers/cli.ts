@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { main } from '../../packages/cli/src/main.js';
 
 const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 
@@ -16,4 +18,14 @@ export function runCli(args: readonly string[], options: { env?: Record<string, 
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
+}
+
+/** The CLI in this process (no start-up per case), its output collected as the binary would print it. */
+export async function runMain(args: readonly string[]): Promise<CliRun> {
+  const [stdout, stderr] = [new PassThrough(), new PassThrough()];
+  const collected = { stdout: '', stderr: '' };
+  stdout.on('data', (chunk: Buffer) => (collected.stdout += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (collected.stderr += chunk.toString()));
+  const code = await main(args, { stdout, stderr });
+  return { code, ...collected };
 }

@@ -1,25 +1,30 @@
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type Io } from './io.js';
+import { readFileSync } from 'node:fs';
+import { EXIT, RunError, UsageError, type Io } from './io.js';
 import { lint } from './lint.js';
 import { render } from './render.js';
 
-const USAGE = `Usage: consent-guard <command> [options]
-
-Commands:
-  lint <policy>                 Check a policy file: every error at once (exit 1), then likely mistakes.
-  render <policy>               Print the cookie declaration.
+/** Each command's line and options, as `--help` and `<command> --help` print them. */
+const COMMANDS = {
+  lint: `  lint <policy>                 Check a policy file: every error at once (exit 1), then likely mistakes.
+`,
+  render: `  render <policy>               Print the cookie declaration.
       --format html|markdown    (default: markdown)
       --locale en|nb            (default: en)
       --out <file>              Write to a file instead of stdout.
-  scan <url>                    Visit a running site in headless Chromium, before and after accepting
+`,
+  scan: `  scan <url>                    Visit a running site in headless Chromium, before and after accepting
                                 everything in its banner, and report the cookies and third-party hosts.
+                                A URL without a scheme (localhost:3000) is taken as http://.
       --policy <file>           Check what was found against the policy (a violation exits with 2).
+      --strict                  With --policy, also exit 2 for anything the policy does not declare.
       --pages <n>               Same-origin pages to visit (default: 10).
       --json                    Print the report as JSON.
       --suggest                 Also print a policy draft for what the policy does not declare.
       --chromium <path>         The browser (default: $CONSENT_GUARD_CHROMIUM, else an installed
                                 Chrome/Chromium/Edge, Playwright's, or @sparticuz/chromium).
-  proxy                         Guard a running site: a reverse proxy that enforces the policy on every
+`,
+  proxy: `  proxy                         Guard a running site: a reverse proxy that enforces the policy on every
                                 response and forwards only consented cookies. CONSENT_SECRET signs the
                                 consent cookie. SIGTERM or SIGINT finish the requests in flight and exit 0.
       --upstream <url>          The site to guard, e.g. http://127.0.0.1:8080 (required).
@@ -30,7 +35,8 @@ Commands:
       --cache vary|shared       (default: vary)
       --consent-log <db>        Record consent changes in a SQLite file or a postgres:// URL.
       --trust-proxy             Believe X-Forwarded-For/-Proto/-Host from a proxy in front.
-  records export                The consent log's records of a time range, oldest first.
+`,
+  records: `  records export                The consent log's records of a time range, oldest first.
       --store <db>              A SQLite file or a postgres:// URL (required).
       --since <date>            From this date or time, inclusive (ISO 8601, UTC when no offset).
       --until <date>            Up to this date or time, exclusive.
@@ -38,14 +44,21 @@ Commands:
       --out <file>              Write to a file instead of stdout.
   records show <consent id>     Every record of one consent id, as JSON Lines (exit 1 when none).
       --store <db>              A SQLite file or a postgres:// URL (required).
+`,
+} as const;
 
-Exit codes: 0 clean, 1 errors, 2 scan found a violation.
-`;
+type Command = keyof typeof COMMANDS;
+const EXIT_CODES = 'Exit codes: 0 clean, 1 errors, 2 scan found a violation.\n';
+const USAGE = `Usage: consent-guard <command> [options]\n\nCommands:\n${Object.values(COMMANDS).join('')}\n  --version                     Print the version.\n\n${EXIT_CODES}`;
 
 /** Runs one command line; resolves to the exit code. Nothing is thrown at the caller. */
 export async function main(args: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = args;
   try {
+    if (isCommand(command) && rest.some((arg) => arg === '--help' || arg === '-h')) {
+      io.stdout.write(`Usage: consent-guard ${command} [options]\n\n${COMMANDS[command]}\n${EXIT_CODES}`);
+      return EXIT.ok;
+    }
     switch (command) {
       case 'lint':
         return lint(single(parse(rest, {}), 'lint <policy>'), io);
@@ -59,6 +72,7 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
           pages: { type: 'string' },
           json: { type: 'boolean' },
           suggest: { type: 'boolean' },
+          strict: { type: 'boolean' },
           chromium: { type: 'string' },
         });
         // Loaded only here: the browser driver is most of the CLI's start-up time.
@@ -89,14 +103,39 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
       case '-h':
         io.stdout.write(USAGE);
         return command === undefined ? EXIT.error : EXIT.ok;
-      default:
-        throw new UsageError(`unknown command "${command}"; the commands are lint, render, scan, proxy and records`);
+      case '--version':
+      case '-v':
+        io.stdout.write(`${VERSION}\n`);
+        return EXIT.ok;
+      default: {
+        const guess = didYouMean(command);
+        throw new UsageError(`unknown command "${command}"${guess ? `; did you mean "${guess}"?` : ''} (the commands are lint, render, scan, proxy and records)`);
+      }
     }
   } catch (error) {
+    if (error instanceof RunError) {
+      io.stderr.write(`consent-guard: ${error.message}\n`);
+      return EXIT.error;
+    }
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`consent-guard: ${error.message}\n(consent-guard --help shows how to call it)\n`);
+    const help = isCommand(command) ? `consent-guard ${command} --help` : 'consent-guard --help';
+    io.stderr.write(`consent-guard: ${error.message}\n(${help} shows how to call it)\n`);
     return EXIT.error;
   }
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function isCommand(word: string | undefined): word is Command {
+  return word !== undefined && Object.hasOwn(COMMANDS, word);
+}
+
+/** A command with the same letters in another order, or one the word starts (or is the start of). */
+function didYouMean(word: string): Command | undefined {
+  const letters = (text: string) => [...text.toLowerCase()].sort().join('');
+  return (Object.keys(COMMANDS) as Command[]).find(
+    (command) => letters(command) === letters(word) || (word.length >= 3 && command.startsWith(word.toLowerCase().slice(0, 3))),
+  );
 }
 
 async function records(args: readonly string[], io: Io): Promise<number> {

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { openConsentStore, type ConsentRecord, type ConsentStore, type RecordRange } from '@consent-guard/core';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -59,6 +59,12 @@ export async function showRecords(consentId: string, options: { readonly store?:
 async function withStore(spec: string | undefined, io: Io, use: (store: ConsentStore) => Promise<number>): Promise<number> {
   if (spec === undefined) throw new UsageError('missing --store <sqlite file | postgres://…>');
   if (spec === 'memory') throw new UsageError('--store memory has no records outside the site\'s process; give a SQLite file or a postgres:// URL');
+  // Reading must not leave an empty database behind a mistyped path.
+  const file = sqliteFile(spec);
+  if (file !== undefined && !existsSync(file)) {
+    io.stderr.write(`consent-guard: ${file}: no such file (the consent log is a SQLite file or a postgres:// URL; nothing was created)\n`);
+    return EXIT.error;
+  }
   let store: ConsentStore | undefined;
   try {
     store = openConsentStore(spec);
@@ -71,6 +77,12 @@ async function withStore(spec: string | undefined, io: Io, use: (store: ConsentS
   } finally {
     await store?.close();
   }
+}
+
+/** The SQLite file a `--store` names, or undefined for a PostgreSQL URL. */
+function sqliteFile(spec: string): string | undefined {
+  if (/^postgres(ql)?:\/\//i.test(spec)) return undefined;
+  return spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -22,7 +22,9 @@ export function render(path: string, options: RenderOptions, io: Io): number {
     policy = loadPolicy(path);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
-    io.stderr.write(`${error.message}\n(consent-guard lint ${path} lists them with warnings)\n`);
+    // Lint helps with a policy that has problems, not with a file that cannot be read.
+    const unreadable = error.problems.every((problem) => problem.line === undefined && problem.path === '');
+    io.stderr.write(unreadable ? `${error.message}\n` : `${error.message}\n(consent-guard lint ${path} lists them with warnings)\n`);
     return EXIT.error;
   }
   const text = renderDeclaration(policy, { format: format as (typeof FORMATS)[number], locale });

@@ -20,8 +20,10 @@ import { resolveOptions, type ConsentOptions, type RequestLike, type ResolvedOpt
 import { createConsentLog, type ConsentLog, type ConsentLogWriter, type LogEvents } from './consent-log/log.js';
 import { derivedConsentId } from './consent-log/record.js';
 import createDebug from 'debug';
+import { logStartup } from './startup-log.js';
 
-const log = createDebug('consent-guard');
+// Under the namespace DEBUG=consent-guard:* enables, with the startup log and the reports.
+const log = createDebug('consent-guard:guard');
 
 /** What the guard knows about one request, shared by the header hook and the endpoint. */
 export interface RequestConsent {
@@ -75,6 +77,7 @@ export interface HtmlStreamRewriter {
 export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const { policy: policyInput, ...resolved } = resolveOptions(options);
   const compiled = compilePolicy(loadPolicy(policyInput));
+  logStartup(policyInput, compiled.policy, resolved);
   const report = createReporter(resolved.onReport);
   const consentLog = resolved.consentLog && createConsentLog(resolved.consentLog, logEvents(resolved.mode, report));
 

@@ -274,13 +274,13 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       report: (event) => {
         if (report.active) report(contextual(this.reportContext, event));
       },
-      afterBody: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
+      atBodyStart: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
       beforeGoogleTag: options.mode === 'enforce' && this.#context.consentMode ? consentModeDefault(compiled.policy, this.#pageState, this.#connection.cspNonce?.()) : undefined,
     });
   }
 
   /**
-   * The banner goes into HTML pages (not XHTML: nothing may follow its `</body>`) while the
+   * The banner goes into HTML pages (not XHTML: its markup is HTML, not XML) while the
    * visitor has not decided; with a shared cache into every page, for its script to hide.
    */
   #wantsBanner(res: ServerResponse): boolean {
@@ -359,7 +359,7 @@ function cookieName(setCookie: string): string {
   return (end === -1 ? '' : setCookie.slice(0, end)).trim();
 }
 
-/** An HTML page (not XHTML: nothing may follow its `</body>`). */
+/** An HTML page (not XHTML: the banner's markup is HTML, not XML). */
 function isHtml(res: ServerResponse): boolean {
   return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
 }

@@ -7,6 +7,7 @@ export { knownCookie, type KnownCookie } from './catalogue/open-cookie-database.
 export { createGuard, type Guard, type HtmlStreamRewriter, type RequestConsent } from './guard.js';
 export { PolicyError, formatProblem, type PolicyProblem } from './errors.js';
 export { policySchema, CONSENT_MODE_TYPES } from './policy/schema.js';
+export { textFor, type LocalizedText } from './policy/localized.js';
 export type { Policy, PolicyInput, Category, CookieDeclaration, TrackerDeclaration, ConsentModeType } from './policy/schema.js';
 export type { ConsentOptions, RequestLike } from './options.js';
 export type { ConsentState, ConsentSource, Regime } from './consent-state.js';
@@ -18,6 +19,7 @@ export type { EndpointInput, EndpointResponse } from './endpoint/handle.js';
 export { publicState } from './endpoint/handle.js';
 export { renderDeclaration, type DeclarationOptions } from './declaration/render.js';
 export type { Messages, MessageOverrides } from './declaration/messages.js';
+export type { DeclarationLayout, DeclarationLayoutInfo } from './declaration/page.js';
 export { CONSENT_RECORD_FORMAT, type ConsentRecord } from './consent-log/record.js';
 export type { ConsentStore, RecordRange } from './consent-log/store.js';
 export type { ConsentLog, ConsentLogStats } from './consent-log/log.js';

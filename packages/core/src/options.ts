@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Regime } from './consent-state.js';
 import { validateSources, type ConsentSourceOption, type SourceOption } from './consent-sources/validate.js';
 import { resolveLogOptions, type ConsentLogOptions, type ResolvedLogOptions } from './consent-log/options.js';
-import type { MessageOverrides } from './declaration/messages.js';
+import { BUILT_IN, messagesFor, type MessageOverrides } from './declaration/messages.js';
+import type { DeclarationLayout } from './declaration/page.js';
 import type { PolicyInput } from './policy/schema.js';
 import type { Mode, ReportEvent } from './reports.js';
 import { closest } from './suggest.js';
@@ -14,8 +15,12 @@ export interface RequestLike {
 }
 
 export interface ConsentOptions {
-  /** Path to a YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). */
-  readonly policy: string | PolicyInput;
+  /**
+   * A YAML or JSON policy file, or a policy object (e.g. from `loadPolicy`). A relative path
+   * is read from the working directory; `new URL('./consent-policy.yaml', import.meta.url)`
+   * reads the file beside the code, wherever the app is started from.
+   */
+  readonly policy: string | URL | PolicyInput;
   /**
    * Signs the consent cookie with HMAC-SHA256. A list rotates keys: the first signs,
    * any verifies. When set, an unsigned or wrongly signed cookie is no consent.
@@ -65,6 +70,14 @@ export interface ConsentOptions {
    * @see README.md#consentlog
    */
   readonly consentLog?: ConsentLogOptions | false | undefined;
+  /**
+   * Renders the declaration page inside the site's own template: gets the page's content
+   * (HTML: a link back, the title as `<h1>`, the visitor's choice, the declaration, and its
+   * style) and `{ title, locale }`, returns the whole document. If it throws, the guard's
+   * own page is served.
+   * @example (content, { title, locale }) => `<!doctype html><html lang="${locale}"><title>${title}</title>${header}${content}${footer}</html>`
+   */
+  readonly declarationLayout?: DeclarationLayout | undefined;
 }
 
 export type CacheMode = 'vary' | 'shared';
@@ -82,9 +95,10 @@ export interface ResolvedOptions {
   readonly cache: CacheMode;
   readonly consentSources: readonly SourceOption[];
   readonly consentLog: ResolvedLogOptions | undefined;
+  readonly declarationLayout: DeclarationLayout | undefined;
 }
 
-const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources', 'consentLog'];
+const KNOWN_OPTIONS = ['policy', 'secret', 'mode', 'endpoint', 'declaration', 'banner', 'onReport', 'regime', 'locale', 'messages', 'cache', 'consentSources', 'consentLog', 'declarationLayout'];
 
 /** Checks the options once, at startup, with messages that say how to fix them. */
 export function resolveOptions(options: unknown): ResolvedOptions & { policy: ConsentOptions['policy'] } {
@@ -101,17 +115,20 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
       throw new TypeError(`consent-guard received an unknown option \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
     }
   }
-  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources, consentLog } = given;
+  const { policy, secret, mode = 'enforce', endpoint = '/consent', declaration = '/cookie-policy', banner = true, onReport, regime, locale = 'en', messages = {}, cache = 'vary', consentSources, consentLog, declarationLayout } = given;
   if (policy === undefined || policy === null) throw new TypeError('argument policy is required: a policy file path or object');
   if (mode !== 'enforce' && mode !== 'report-only') throw new TypeError(`option mode must be "enforce" or "report-only", not ${JSON.stringify(mode)}`);
   if (cache !== 'vary' && cache !== 'shared') throw new TypeError(`option cache must be "vary" or "shared", not ${JSON.stringify(cache)}`);
   if (typeof banner !== 'boolean') throw new TypeError('option banner must be a boolean');
   if (onReport !== undefined && typeof onReport !== 'function') throw new TypeError('option onReport must be a function');
+  if (declarationLayout !== undefined && typeof declarationLayout !== 'function') throw new TypeError('option declarationLayout must be a function (content, { title, locale }) => html');
   if (regime !== undefined && typeof regime !== 'function') throw new TypeError('option regime must be a function (req) => "opt-in" | "opt-out"');
   if (typeof locale !== 'string' || !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) throw new TypeError('option locale must be a language tag such as "en" or "nb"');
   if (typeof messages !== 'object' || messages === null || !Object.values(messages).every((texts) => typeof texts === 'object' && texts !== null && Object.values(texts).every((text) => typeof text === 'string'))) {
     throw new TypeError('option messages must map locales to objects of texts, e.g. { nb: { acceptAll: "Godta alle" } }');
   }
+  checkMessageKeys(messages as MessageOverrides);
+  checkLocaleHasTexts(locale, messages as MessageOverrides);
   return {
     policy: policy as ConsentOptions['policy'],
     secrets: secretsOf(secret),
@@ -126,6 +143,7 @@ export function resolveOptions(options: unknown): ResolvedOptions & { policy: Co
     cache,
     consentSources: validateSources(consentSources),
     consentLog: resolveLogOptions(consentLog),
+    declarationLayout: declarationLayout as ResolvedOptions['declarationLayout'],
   };
 }
 
@@ -135,7 +153,40 @@ function secretsOf(secret: unknown): readonly string[] {
   if (list.length === 0 || !list.every((s) => typeof s === 'string' && s.length > 0)) {
     throw new TypeError('option secret must be a non-empty string or a non-empty list of them (leave it out to disable signing)');
   }
+  warnOfWeakSecrets(list as string[]);
   return Object.freeze([...list]);
+}
+
+const MESSAGE_KEYS = Object.keys(BUILT_IN.en!);
+
+/** A misspelt text (JavaScript users get no type error) would silently show the default. */
+function checkMessageKeys(messages: MessageOverrides): void {
+  for (const [locale, texts] of Object.entries(messages)) {
+    for (const key of Object.keys(texts)) {
+      if (MESSAGE_KEYS.includes(key)) continue;
+      const match = closest(key, MESSAGE_KEYS);
+      throw new TypeError(`option messages.${locale} has an unknown text \`${key}\`.${match ? ` Did you mean \`${match}\`?` : ''}`);
+    }
+  }
+}
+
+/** `locale: 'de'` with no German texts would show English while claiming `lang="de"`. */
+function checkLocaleHasTexts(locale: string, messages: MessageOverrides): void {
+  const chosen = messagesFor(locale, messages).locale;
+  if (chosen !== 'en' || /^en(-|$)/i.test(locale)) return;
+  const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(messages)])].map((key) => `"${key}"`).join(', ');
+  throw new TypeError(`option locale "${locale}" has no texts: the locales are ${offered}; add yours in messages, e.g. { ${locale.toLowerCase()}: { acceptAll: "…" } }`);
+}
+
+/** Bytes below which an HMAC-SHA256 key is guessable rather than random (RFC 2104 §3: at least the hash's length). */
+const SECRET_MIN_BYTES = 32;
+
+function warnOfWeakSecrets(secrets: readonly string[]): void {
+  if (!secrets.some((secret) => Buffer.byteLength(secret) < SECRET_MIN_BYTES)) return;
+  process.emitWarning(
+    `consent-guard: option secret should be at least ${SECRET_MIN_BYTES} bytes of random data (e.g. crypto.randomBytes(32).toString('hex')); a shorter one can be guessed and consent cookies forged`,
+    { code: 'CONSENT_GUARD_WEAK_SECRET' },
+  );
 }
 
 function routeOption(name: string, value: unknown): string | false {

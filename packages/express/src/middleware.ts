@@ -1,5 +1,15 @@
-import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type Guard, type GuardedResponse } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type ConsentState, type Connection, type EndpointResponse, type Guard, type GuardedResponse } from '@consent-guard/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+declare global {
+  // Express types res.locals through this global interface.
+  namespace Express {
+    interface Locals {
+      /** The visitor's consent, set by `consentGuard()` for every request after it. */
+      consent: ConsentState;
+    }
+  }
+}
 
 /** The middleware, with the consent log (`consentLog` option) and `close()` for shutdown. */
 export type ConsentGuardMiddleware = RequestHandler & Pick<Guard, 'consentLog' | 'close'>;

@@ -1,5 +1,12 @@
-import { createGuard, type ConsentOptions, type Connection, type EndpointResponse, type Guard } from '@consent-guard/core';
+import { createGuard, type ConsentOptions, type ConsentState, type Connection, type EndpointResponse, type Guard } from '@consent-guard/core';
 import type { Context, Middleware, Next } from 'koa';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The visitor's consent, set by `consentGuard()` for every request after it. */
+    consent: ConsentState;
+  }
+}
 
 /** The middleware, with the consent log (`consentLog` option) and `close()` for shutdown. */
 export type ConsentGuardMiddleware = Middleware & Pick<Guard, 'consentLog' | 'close'>;

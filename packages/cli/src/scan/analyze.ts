@@ -1,10 +1,12 @@
-import type { Policy, PolicyInspector, ServiceMatch } from '@consent-guard/core';
+import { textFor, type Policy, type PolicyInspector, type ServiceMatch } from '@consent-guard/core';
 import { siteOf, type Observation, type ObservedCookie, type ObservedRequest } from './observe.js';
 
 /** Something that happened before the visitor granted its category: exit code 2. */
 export type Violation =
   | { readonly kind: 'cookie-before-consent'; readonly name: string; readonly domain: string; readonly category: string; readonly page: string; readonly setBy: ObservedCookie['setBy'] }
-  | { readonly kind: 'request-before-consent'; readonly url: string; readonly tracker: string; readonly category: string; readonly page: string };
+  | { readonly kind: 'request-before-consent'; readonly url: string; readonly tracker: string; readonly category: string; readonly page: string }
+  /** A third-party script no tracker of the policy covers, run before any choice: it may track, and nothing would stop it. */
+  | { readonly kind: 'undeclared-script-before-consent'; readonly url: string; readonly host: string; readonly page: string };
 
 export interface Findings {
   readonly violations: Violation[];
@@ -15,6 +17,11 @@ export interface Findings {
 }
 
 export type Phase = 'undecided' | 'accepted';
+
+/** Exit 2: a violation, or with `strict` anything the policy does not declare. */
+export function foundProblems(findings: Findings, strict: boolean): boolean {
+  return findings.violations.length > 0 || (strict && (findings.undeclaredCookies.length > 0 || findings.undeclaredHosts.length > 0));
+}
 
 /** Checks both phases of a scan against the policy. */
 export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, phases: Partial<Record<Phase, Observation>>): Findings {
@@ -40,11 +47,16 @@ export function analyze(policy: Policy, inspector: PolicyInspector, site: URL, p
       const hostname = new URL(request.url).hostname;
       if (tracker) {
         if (phase === 'undecided' && !required.has(tracker.category)) {
-          findings.violations.push({ kind: 'request-before-consent', url: request.url, tracker: tracker.name, category: tracker.category, page: request.page });
+          findings.violations.push({ kind: 'request-before-consent', url: request.url, tracker: textFor(tracker.name), category: tracker.category, page: request.page });
         }
-      } else if (siteOf(hostname) !== siteOf(site.hostname) && !reportedHosts.has(request.host)) {
-        reportedHosts.add(request.host);
-        findings.undeclaredHosts.push({ ...request, phase, service: inspector.urlService(request.url) });
+      } else if (siteOf(hostname) !== siteOf(site.hostname)) {
+        if (phase === 'undecided' && request.type === 'script') {
+          findings.violations.push({ kind: 'undeclared-script-before-consent', url: request.url, host: request.host, page: request.page });
+        }
+        if (!reportedHosts.has(request.host)) {
+          reportedHosts.add(request.host);
+          findings.undeclaredHosts.push({ ...request, phase, service: inspector.urlService(request.url) });
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { UsageError } from '../io.js';
+import { RunError } from '../io.js';
 import type { Progress } from '../progress.js';
 import { Observer, type Observation } from './observe.js';
 
@@ -19,7 +19,7 @@ export async function crawl(context: BrowserContext, start: URL, options: { limi
     const url = queue.shift()!;
     options.progress.step(observer.observation.pages.length, total(), `${options.phase}: ${url}`);
     const failure = await observer.visit(page, url);
-    if (failure && url === start.href) throw new UsageError(`could not load ${url}: ${failure}`);
+    if (failure && url === start.href) throw new RunError(`could not load ${url}: ${failure}`);
     if (failure || options.pages) continue; // a broken link is not the scan's business
     for (const link of await sameOriginLinks(page, start)) {
       if (queued.has(link)) continue;
@@ -41,7 +41,7 @@ export async function crawlAccepted(context: BrowserContext, start: URL, options
   const page = await context.newPage();
   options.progress.step(0, options.pages.length, `accepting everything on ${start.href}`);
   const failure = await observer.visit(page, start.href);
-  if (failure) throw new UsageError(`could not load ${start.href}: ${failure}`);
+  if (failure) throw new RunError(`could not load ${start.href}: ${failure}`);
   const accept = page.locator(ACCEPT_ALL).first();
   if ((await accept.count()) === 0) {
     await page.close();

@@ -19,6 +19,8 @@ export interface ObservedCookie {
 export interface ObservedRequest {
   readonly host: string;
   readonly url: string;
+  /** What the browser loaded it as: `script`, `image`, `document` (a frame), `stylesheet`, … */
+  readonly type: string;
   readonly page: string;
 }
 
@@ -83,7 +85,7 @@ export class Observer {
       const key = url.host + url.pathname;
       if ((url.protocol !== 'http:' && url.protocol !== 'https:') || this.#requested.has(key)) return;
       this.#requested.add(key);
-      this.observation.requests.push({ host: url.host, url: url.href, page: this.#page });
+      this.observation.requests.push({ host: url.host, url: url.href, type: request.resourceType(), page: this.#page });
     });
     context.on('response', (response) => {
       response

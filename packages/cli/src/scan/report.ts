@@ -1,4 +1,4 @@
-import type { PolicyInspector, ServiceMatch } from '@consent-guard/core';
+import { textFor, type PolicyInspector, type ServiceMatch } from '@consent-guard/core';
 import type { Findings, Phase } from './analyze.js';
 import { siteOf, type Observation } from './observe.js';
 
@@ -20,7 +20,7 @@ export function jsonReport(result: ScanResult, inspector: PolicyInspector | unde
       cookies: observation.cookies.map((cookie) => ({ ...cookie, category: inspector?.cookie(cookie.name)?.category ?? null })),
       thirdPartyHosts: thirdParty(result.site, observation).map((request) => {
         const tracker = inspector?.tracker(request.url);
-        return { ...request, tracker: tracker ? { name: tracker.name, category: tracker.category } : null };
+        return { ...request, tracker: tracker ? { name: textFor(tracker.name), category: tracker.category } : null };
       }),
     };
   return {
@@ -50,7 +50,7 @@ export function textReport(result: ScanResult, inspector: PolicyInspector | unde
     lines.push(`  third-party hosts (${hosts.length}):`);
     for (const request of hosts) {
       const tracker = inspector?.tracker(request.url);
-      lines.push(`    ${request.host}  on ${request.page}${category(tracker && `${tracker.category}: ${tracker.name}`)}`);
+      lines.push(`    ${request.host}  on ${request.page}${category(tracker && `${tracker.category}: ${textFor(tracker.name)}`)}`);
     }
   };
   if (result.phases.undecided) section('Before any choice', result.phases.undecided);
@@ -63,7 +63,9 @@ export function textReport(result: ScanResult, inspector: PolicyInspector | unde
       lines.push(
         v.kind === 'cookie-before-consent'
           ? `  cookie ${v.name} (${v.category}) was stored before consent, by ${v.setBy === 'set-cookie' ? 'Set-Cookie' : 'a script'} on ${v.page}`
-          : `  ${v.tracker} (${v.category}) was requested before consent: ${v.url} on ${v.page}`,
+          : v.kind === 'request-before-consent'
+            ? `  ${v.tracker} (${v.category}) was requested before consent: ${v.url} on ${v.page}`
+            : `  an undeclared third-party script ran before consent: ${v.url} on ${v.page}`,
       );
     }
     lines.push(`Undeclared cookies (${findings.undeclaredCookies.length}):`);

@@ -3,7 +3,7 @@ import { chromium } from 'playwright-core';
 import { ChromiumNotFound, findChromium, HEADLESS_ARGS } from '../chromium.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 import { progress } from '../progress.js';
-import { analyze } from './analyze.js';
+import { analyze, foundProblems } from './analyze.js';
 import { crawl, crawlAccepted } from './crawl.js';
 import { jsonReport, textReport, type ScanResult } from './report.js';
 import { policyDraft } from './suggest.js';
@@ -14,6 +14,7 @@ interface ScanOptions {
   readonly json?: boolean | undefined;
   readonly suggest?: boolean | undefined;
   readonly chromium?: string | undefined;
+  readonly strict?: boolean | undefined;
 }
 
 // What a policy-less scan's draft is measured against: nothing declared.
@@ -23,6 +24,7 @@ const NOTHING_DECLARED = { revision: 'draft', categories: { essential: { label: 
 export async function scan(target: string, options: ScanOptions, io: Io): Promise<number> {
   const site = siteUrl(target);
   const limit = pageLimit(options.pages);
+  if (options.strict && options.policy === undefined) throw new UsageError('--strict checks against a policy: add --policy <file>');
   let policy: Policy | undefined;
   try {
     policy = options.policy === undefined ? undefined : loadPolicy(options.policy);
@@ -63,13 +65,14 @@ export async function scan(target: string, options: ScanOptions, io: Io): Promis
   }
   const inspector = policy && inspectPolicy(policy);
   io.stdout.write(options.json ? `${JSON.stringify(jsonReport(result, inspector), null, 2)}\n` : textReport(result, inspector, against.consentCookie.name));
-  return result.findings && result.findings.violations.length > 0 ? EXIT.violations : EXIT.ok;
+  return result.findings && foundProblems(result.findings, options.strict === true) ? EXIT.violations : EXIT.ok;
 }
 
 function siteUrl(target: string): URL {
   let url: URL;
   try {
-    url = new URL(target);
+    // `localhost:4100` or `example.com/shop`: an address without a scheme is taken as http.
+    url = new URL(/^[a-z][a-z0-9+.-]*:(?!\d)/i.test(target) ? target : `http://${target}`);
   } catch {
     throw new UsageError(`"${target}" is not a URL; give the site's address, such as http://localhost:3000/`);
   }

@@ -14,10 +14,10 @@ const undecided: Observation = {
   pages: [page],
   cookies: [cookie('sid'), cookie('_ga'), cookie('_ga_ABC123'), cookie('__hstc'), cookie('YSC', true), cookie('leaky_id')],
   requests: [
-    { host: 'www.googletagmanager.com', url: 'https://www.googletagmanager.com/gtag/js?id=G-ABC123', page },
-    { host: 'js.hs-scripts.com', url: 'https://js.hs-scripts.com/123.js', page },
-    { host: 'www.youtube.com', url: 'https://www.youtube.com/embed/dQw4w9WgXcQ', page },
-    { host: 'pixel.example.net', url: 'https://pixel.example.net/p.gif', page },
+    { host: 'www.googletagmanager.com', url: 'https://www.googletagmanager.com/gtag/js?id=G-ABC123', type: 'script', page },
+    { host: 'js.hs-scripts.com', url: 'https://js.hs-scripts.com/123.js', type: 'script', page },
+    { host: 'www.youtube.com', url: 'https://www.youtube.com/embed/dQw4w9WgXcQ', type: 'document', page },
+    { host: 'pixel.example.net', url: 'https://pixel.example.net/p.gif', type: 'image', page },
   ],
 };
 const POLICY: PolicyInput = {

@@ -1,5 +1,6 @@
 import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from '../html/escape.js';
+import { textFor } from '../policy/localized.js';
 import type { Policy } from '../policy/schema.js';
 import { scriptTag, styleTag, type Embedding } from './assets.js';
 import { consentModeMap, usesConsentMode } from './consent-mode.js';
@@ -36,8 +37,9 @@ export function bannerHtml(input: BannerInput): string {
   const boxes = Object.entries(policy.categories)
     .map(([id, category]) => {
       const state = category.required ? ' checked disabled' : '';
-      const description = category.description ? `<small>${escapeHtml(category.description)}</small>` : '';
-      return `<label><input type="checkbox" name="categories" value="${escapeHtml(id)}"${state}> ${escapeHtml(category.label)}${category.required ? ` (${escapeHtml(t.alwaysOn)})` : ''}${description}</label>`;
+      const text = textFor(category.description, input.locale);
+      const description = text ? `<small>${escapeHtml(text)}</small>` : '';
+      return `<label><input type="checkbox" name="categories" value="${escapeHtml(id)}"${state}> ${escapeHtml(textFor(category.label, input.locale))}${category.required ? ` (${escapeHtml(t.alwaysOn)})` : ''}${description}</label>`;
     })
     .join('');
   const link = input.declaration === false ? '' : ` <a href="${escapeHtml(input.declaration)}">${escapeHtml(t.moreInfo)}</a>`;
@@ -45,11 +47,11 @@ export function bannerHtml(input: BannerInput): string {
   const consentMode = usesConsentMode(policy) ? ` data-consent-mode="${escapeHtml(JSON.stringify(consentModeMap(policy)))}"` : '';
   const shared = input.shared ? ' data-consent-shared' : '';
   const markup = [
-    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}"${consentMode}${shared}>`,
+    `<div id="consent-guard-banner" role="dialog" aria-modal="false" aria-labelledby="consent-guard-title" lang="${escapeHtml(input.locale)}" aria-describedby="consent-guard-text" tabindex="-1"${consentMode}${shared}>`,
     styleTag(input.embedding, 'banner.css'),
     `<h2 id="consent-guard-title">${escapeHtml(t.bannerTitle)}</h2>`,
-    `<p>${escapeHtml(t.bannerText)}${link}</p>`,
-    gpcNotice(policy, t, input.gpcNotice),
+    `<p id="consent-guard-text">${escapeHtml(t.bannerText)}${link}</p>`,
+    gpcNotice(policy, t, input.locale, input.gpcNotice),
     actionButton(endpoint, 'accept-all', returnTo, t.acceptAll),
     actionButton(endpoint, 'reject-all', returnTo, t.rejectAll),
     `<details><summary>${escapeHtml(t.choose)}</summary>${consentForm(endpoint, [['action', 'save'], ...returnField(returnTo)], `<fieldset><legend>${escapeHtml(t.choose)}</legend>${boxes}</fieldset><button type="submit">${escapeHtml(t.save)}</button>`)}</details>`,
@@ -59,9 +61,9 @@ export function bannerHtml(input: BannerInput): string {
   return markup.replace(/[^\x00-\x7f]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);
 }
 
-function gpcNotice(policy: Policy, t: Messages, how: BannerInput['gpcNotice']): string {
+function gpcNotice(policy: Policy, t: Messages, locale: string, how: BannerInput['gpcNotice']): string {
   const categories = Object.values(policy.categories).filter((category) => category.gpc);
   if (how === 'none' || categories.length === 0) return '';
-  const text = escapeHtml(fill(t.gpcNotice, { categories: categories.map((category) => category.label).join(', ') }));
+  const text = escapeHtml(fill(t.gpcNotice, { categories: categories.map((category) => textFor(category.label, locale)).join(', ') }));
   return `<p data-consent-gpc${how === 'shown' ? '' : ' hidden'}>${text}</p>`;
 }

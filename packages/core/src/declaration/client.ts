@@ -4,7 +4,9 @@
  * the banner goes, and every neutralized element of a newly granted category comes alive
  * in place, without a reload: scripts are re-created (in document order, so they run as
  * the page meant them to), loading attributes get their names back, placeholders go, and
- * Google Consent Mode hears of the change.
+ * Google Consent Mode hears of the change; the focus, if it was in the banner, moves to the
+ * page's main content. The page hears the visitor's state as a \`consent-guard:state\` event
+ * on \`document\` (its \`detail\` is the endpoint's JSON state).
  *
  * With `cache: 'shared'` the page is the same for everyone, so the script first asks the
  * endpoint for this visitor's state (the consent cookie is HttpOnly): it hides the banner
@@ -33,13 +35,24 @@ export const CLIENT_SCRIPT = `(function () {
       if (!response.ok) throw new Error(String(response.status));
       return response.json();
     }).then(function (state) {
-      banner.remove();
+      closeBanner();
       activate(state.granted);
       updateConsentMode(state.granted);
+      announce(state);
     }).catch(function () {
       form.submit();
     });
   });
+  // A dialog that goes away hands the focus on, so a keyboard or screen reader user is not
+  // left on nothing: to the page's main content (or its start).
+  function closeBanner() {
+    var hadFocus = banner.contains(document.activeElement);
+    banner.remove();
+    if (!hadFocus) return;
+    var next = document.querySelector('main, [role="main"], h1') || document.body;
+    if (next !== document.body && !next.hasAttribute('tabindex')) next.setAttribute('tabindex', '-1');
+    next.focus();
+  }
   function applyStoredChoice(endpoint) {
     banner.style.display = 'none';
     fetch(endpoint, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (response) {
@@ -50,9 +63,14 @@ export const CLIENT_SCRIPT = `(function () {
       else banner.style.display = '';
       activate(state.granted);
       updateConsentMode(state.granted);
+      announce(state);
     }).catch(function () {
       banner.style.display = '';
     });
+  }
+  // For the page's own scripts: what server-rendered content said about consent may be stale.
+  function announce(state) {
+    if (typeof CustomEvent === 'function') document.dispatchEvent(new CustomEvent('consent-guard:state', { detail: state }));
   }
   function activate(granted) {
     var elements = document.querySelectorAll('[data-consent-category], [data-consent-placeholder]');

@@ -40,6 +40,10 @@ export interface Messages {
   /** "Allow {category}" */
   readonly placeholderAllow: string;
   readonly placeholderChoose: string;
+  /** The declaration page's link back to the site. */
+  readonly backToSite: string;
+  /** On the declaration page after a choice was saved there. */
+  readonly saved: string;
 }
 
 const en: Messages = {
@@ -79,6 +83,8 @@ const en: Messages = {
   placeholderText: 'This content from {what} needs your consent to {category} cookies.',
   placeholderAllow: 'Allow {category}',
   placeholderChoose: 'Choose which cookies to allow',
+  backToSite: 'Back to the site',
+  saved: 'Your choice was saved.',
 };
 
 const nb: Messages = {
@@ -118,6 +124,8 @@ const nb: Messages = {
   placeholderText: 'Dette innholdet fra {what} trenger samtykke til informasjonskapsler for {category}.',
   placeholderAllow: 'Tillat {category}',
   placeholderChoose: 'Velg hvilke informasjonskapsler du tillater',
+  backToSite: 'Tilbake til nettstedet',
+  saved: 'Valget ditt er lagret.',
 };
 
 export const BUILT_IN: Readonly<Record<string, Messages>> = { en, nb };

@@ -1,3 +1,4 @@
+import { textFor, type LocalizedText } from '../policy/localized.js';
 import type { TrackerDeclaration } from '../policy/schema.js';
 import { escapeHtml } from './escape.js';
 import { StartTag, TagEditor, type Attribute } from './tag.js';
@@ -14,6 +15,8 @@ export interface MarkupContext {
   readonly report: (event: MarkupEvent) => void;
   /** The document shown in place of a blocked frame (unescaped HTML). */
   placeholder(categoryId: string, what: string): string;
+  /** A policy text in the visitor's language. */
+  visitorText(text: LocalizedText): string;
 }
 
 export type MarkupEvent =
@@ -91,7 +94,7 @@ function block(context: MarkupContext, tag: StartTag, category: string, tracker:
     else editor.add(inertType);
   }
   if (!tag.info.marked) editor.add(` ${MARKER}="${escapeHtml(category)}"`);
-  const what = tracker?.name ?? category;
+  const what = tracker ? context.visitorText(tracker.name) : category;
   if (tag.name === 'iframe' && editor.changed && !tag.get('srcdoc')) {
     editor.add(` srcdoc="${escapeHtml(context.placeholder(category, what))}" ${PLACEHOLDER}`);
   }
@@ -101,7 +104,7 @@ function block(context: MarkupContext, tag: StartTag, category: string, tracker:
       ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${escapeHtml(context.placeholder(category, what))}"></iframe>`
       : '';
   if (!editor.changed) return undefined;
-  context.report({ type: 'tag-neutralized', element: tag.name, category, tracker: tracker?.name, url });
+  context.report({ type: 'tag-neutralized', element: tag.name, category, tracker: tracker && textFor(tracker.name), url });
   return context.enforce ? editor.toBuffer(after) : undefined;
 }
 

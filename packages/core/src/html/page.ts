@@ -1,6 +1,7 @@
 import type { ConsentState } from '../consent-state.js';
 import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
+import { textFor } from '../policy/localized.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
 import { placeholderDocument } from './placeholder.js';
 import { HtmlRewriter } from './rewriter.js';
@@ -19,8 +20,8 @@ export interface PageOptions {
   /** The visitor's language and texts, for placeholders: asked for only when one is needed. */
   readonly texts: () => { readonly locale: string; readonly messages: Messages };
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
-  /** Markup to insert after the page's `</body>` (the banner), if any. */
-  readonly afterBody?: string | undefined;
+  /** Markup to insert right after the page's `<body>` start tag (the banner), if any. */
+  readonly atBodyStart?: string | undefined;
   /** Markup to insert before the page's first Google tag (the Consent Mode default), if any. */
   readonly beforeGoogleTag?: string | undefined;
 }
@@ -54,9 +55,12 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       }
       return document;
     },
+    visitorText(text) {
+      return typeof text === 'string' ? text : textFor(text, (texts ??= options.texts()).locale);
+    },
   };
   return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), {
-    afterBody: options.afterBody ? Buffer.from(options.afterBody) : undefined,
+    atBodyStart: options.atBodyStart ? Buffer.from(options.atBodyStart) : undefined,
     beforeGoogleTag: options.beforeGoogleTag ? Buffer.from(options.beforeGoogleTag) : undefined,
   });
 }

@@ -1,4 +1,5 @@
 import type { ConsentState } from '../consent-state.js';
+import { textFor } from '../policy/localized.js';
 import type { Policy } from '../policy/schema.js';
 import { consentForm, returnField } from '../endpoint/forms.js';
 import { fill, type Messages } from '../declaration/messages.js';
@@ -25,7 +26,7 @@ export interface PlaceholderInput {
  */
 export function placeholderDocument(input: PlaceholderInput, categoryId: string, what: string): string {
   const { policy, state, endpoint, returnTo, messages: t } = input;
-  const label = policy.categories[categoryId]?.label ?? categoryId;
+  const label = textFor(policy.categories[categoryId]?.label ?? categoryId, input.locale);
   const granted = [...new Set([...state.granted, categoryId])].filter((id) => id in policy.categories);
   const fields: [string, string][] = [['action', 'save'], ...granted.map((id): [string, string] => ['categories', id]), ...returnField(returnTo)];
   const form =

@@ -21,14 +21,15 @@ const EMPTY = Buffer.alloc(0);
  */
 /** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
 const LOOKED_AT: ReadonlySet<string> = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
-/** The end of a held inline script; the end of the body, where the banner goes. */
+/** With a banner to insert: also `<body>`, where it goes. */
+const LOOKED_AT_AND_BODY: ReadonlySet<string> = new Set([...LOOKED_AT, 'body']);
+/** The end of a held inline script. */
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
-const SCRIPT_AND_BODY_END: ReadonlySet<string> = new Set(['script', 'body']);
 
 export class HtmlRewriter implements TokenSink {
   readonly #tokenizer: Tokenizer;
-  /** Inserted right after the page's `</body>` (browsers put it at the end of the body). */
-  #afterBody: Buffer | undefined;
+  /** Inserted right after the page's `<body>` start tag: first in reading and tab order. */
+  #atBodyStart: Buffer | undefined;
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
   #beforeGoogleTag: Buffer | undefined;
   readonly #context: MarkupContext;
@@ -52,13 +53,13 @@ export class HtmlRewriter implements TokenSink {
   #passthrough = false;
   #started = false;
 
-  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { afterBody?: Buffer | undefined; beforeGoogleTag?: Buffer | undefined } = {}) {
-    const { afterBody, beforeGoogleTag } = inserts;
+  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { atBodyStart?: Buffer | undefined; beforeGoogleTag?: Buffer | undefined } = {}) {
+    const { atBodyStart, beforeGoogleTag } = inserts;
     this.#context = context;
     this.#onSkip = onSkip;
-    this.#afterBody = afterBody;
+    this.#atBodyStart = atBodyStart;
     this.#beforeGoogleTag = beforeGoogleTag;
-    this.#tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: afterBody ? SCRIPT_AND_BODY_END : SCRIPT_END });
+    this.#tokenizer = new Tokenizer(this, { startTags: atBodyStart ? LOOKED_AT_AND_BODY : LOOKED_AT, endTags: SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
@@ -84,6 +85,7 @@ export class HtmlRewriter implements TokenSink {
     if (this.#script) this.#judgeScript();
     this.#emitTagHead();
     this.#inTag = false;
+    if (this.#atBodyStart && !this.#passthrough) this.#onSkip('no <body> start tag, so no consent banner');
     return this.#flush(EMPTY);
   }
 
@@ -100,6 +102,13 @@ export class HtmlRewriter implements TokenSink {
 
   startTag(info: TagInfo, start: number, end: number): void {
     this.#inTag = false;
+    if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !this.#tagGaveUp) {
+      this.#emitTagHead();
+      this.#cut(end, end);
+      this.#out.push(this.#atBodyStart);
+      this.#atBodyStart = undefined;
+      return;
+    }
     if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
       this.#emitTagHead();
       return;
@@ -138,12 +147,6 @@ export class HtmlRewriter implements TokenSink {
   }
 
   endTag(name: string, offset: number): void {
-    if (name === 'body' && this.#afterBody && !this.#passthrough) {
-      this.#cut(offset + 1, offset + 1);
-      this.#out.push(this.#afterBody);
-      this.#afterBody = undefined;
-      return;
-    }
     if (this.#script && name === 'script') {
       this.#addScriptText(this.#chunk.subarray(this.#from, offset));
       this.#from = offset;

@@ -2,6 +2,7 @@ import { PolicyError, type PolicyProblem } from '../errors.js';
 import { catalogueService } from '../catalogue/catalogue.js';
 import { compileNameMatcher } from '../glob.js';
 import { loadLocatedPolicy, type LocatedPolicy } from './load.js';
+import { textFor } from './localized.js';
 import type { PolicyInput } from './schema.js';
 
 export interface LintResult {
@@ -76,7 +77,7 @@ function firstPartyTrackerHosts({ policy, problemAt }: LocatedPolicy): PolicyPro
       const host = hostOf(entry);
       for (const [domain, where] of own) {
         if (host !== domain && !host.endsWith(`.${domain}`)) continue;
-        warnings.push(problemAt(['trackers', t, 'hosts', h], `"${entry}" is on the site's own domain ${domain} (${where}): every tag loading from it is treated as ${tracker.name}`));
+        warnings.push(problemAt(['trackers', t, 'hosts', h], `"${entry}" is on the site's own domain ${domain} (${where}): every tag loading from it is treated as ${textFor(tracker.name)}`));
         break;
       }
     }),
@@ -93,7 +94,7 @@ function repeatedTrackerHosts({ policy, problemAt }: LocatedPolicy): PolicyProbl
       const key = entry.toLowerCase();
       const earlier = first.get(key);
       if (earlier === undefined) first.set(key, t);
-      else if (earlier !== t) warnings.push(problemAt(['trackers', t, 'hosts', h], `"${entry}" is also a host of trackers[${earlier}] (${policy.trackers[earlier]!.name}), which decides its category`));
+      else if (earlier !== t) warnings.push(problemAt(['trackers', t, 'hosts', h], `"${entry}" is also a host of trackers[${earlier}] (${textFor(policy.trackers[earlier]!.name)}), which decides its category`));
     }),
   );
   return warnings;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PolicyError } from '../errors.js';
@@ -19,6 +20,17 @@ function problemsOf(input: Parameters<typeof loadPolicy>[0]): string[] {
 const minimal = { revision: 'r1', categories: { essential: { label: 'Essential', required: true } } };
 
 describe('loadPolicy', () => {
+  it('should name the resolved path and the working directory when a relative path is not found', () => {
+    expect(problemsOf('./no-such-dir/consent-policy.yaml')).toEqual([
+      `./no-such-dir/consent-policy.yaml: cannot read the policy: file not found at ${join(process.cwd(), 'no-such-dir', 'consent-policy.yaml')}: a relative path is read from the working directory (${process.cwd()}); to read it beside your code, pass new URL('./no-such-dir/consent-policy.yaml', import.meta.url)`,
+    ]);
+    expect(problemsOf('/no-such-dir/consent-policy.yaml')).toEqual(['/no-such-dir/consent-policy.yaml: cannot read the policy: file not found']);
+  });
+
+  it('should read a policy from a file URL, as new URL(…, import.meta.url) gives it', () => {
+    expect(loadPolicy(new URL('../../../../examples/express-demo/consent-policy.yaml', import.meta.url))).toEqual(loadPolicy(example));
+  });
+
   it('should read the example YAML policy, fill defaults and freeze it deeply', () => {
     const policy = loadPolicy(example);
     expect(policy.revision).toBe('2018-09-10');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { PolicyError, type PolicyProblem } from '../errors.js';
@@ -22,8 +23,10 @@ const validated = new WeakSet<object>();
  * frozen, in format 1 with every default filled in. Throws one `PolicyError` naming every
  * problem. A policy it returned, or a spread copy of one, is accepted again.
  */
-export function loadPolicy(input: string | PolicyInput): Policy {
+export function loadPolicy(input: string | URL | PolicyInput): Policy {
   if (typeof input === 'string') return fromFile(input);
+  // `new URL('./consent-policy.yaml', import.meta.url)`: beside the code, whatever the working directory.
+  if (input instanceof URL) return fromFile(fileURLToPath(input));
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new TypeError('argument policy must be a file path or a policy object');
   }
@@ -57,7 +60,7 @@ function readSource(path: string): { data: unknown; source: Source } {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((error as Error).message);
-    throw new PolicyError([{ file: path, path: '', message: `cannot read the policy: ${reason}` }]);
+    throw new PolicyError([{ file: path, path: '', message: `cannot read the policy: ${reason}${isAbsolute(path) ? '' : relativeNote(path)}` }]);
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -72,6 +75,10 @@ function readSource(path: string): { data: unknown; source: Source } {
     );
   }
   return { data: document.toJS(), source: { file, document, lines } };
+}
+
+function relativeNote(path: string): string {
+  return ` at ${resolve(path)}: a relative path is read from the working directory (${process.cwd()}); to read it beside your code, pass new URL('${path.startsWith('.') ? path : `./${path}`}', import.meta.url)`;
 }
 
 function validate(input: unknown, source: Source): Policy {

@@ -21,6 +21,21 @@ export const CONSENT_MODE_TYPES = [
 ] as const;
 
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+const LOCALE_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
+
+/** A text the same for every visitor, or one per locale, chosen like the banner's language. */
+const localized = (single: z.ZodType<string>) =>
+  z.union([single, z.record(z.string().regex(LOCALE_TAG, 'locales are language tags such as "en" or "nb"'), single).refine((texts) => Object.keys(texts).length > 0, 'must give at least one locale')], {
+    error: localizedIssue,
+  });
+
+/** A text's own problem (an empty string, a bad locale), or what the field takes when it is neither. */
+function localizedIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.input === undefined || issue.code !== 'invalid_union') return undefined;
+  const branch = typeof issue.input === 'string' ? 0 : typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input) ? 1 : -1;
+  const inner = issue.errors[branch]?.[0];
+  return (inner?.code === 'invalid_key' ? inner.issues[0]?.message : inner?.message) ?? 'must be a text, or texts by locale such as { en: "…", nb: "…" }';
+}
 
 // Each field's description goes into policy.schema.json, where editors show it.
 export const consentCookieSchema = z.strictObject({
@@ -38,8 +53,8 @@ export const consentCookieSchema = z.strictObject({
 });
 
 export const categorySchema = z.strictObject({
-  label: text('label').describe('Shown in the banner and the declaration.'),
-  description: z.string().default('').describe('What the category is for, in plain words.'),
+  label: localized(text('label')).describe('Shown in the banner and the declaration: a text, or texts by locale ({ en: …, nb: … }).'),
+  description: localized(z.string()).default('').describe('What the category is for, in plain words: a text, or texts by locale.'),
   required: z.boolean().default(false).describe('Always granted, never purged (essential / necessary cookies).'),
   gpc: z.boolean().default(false).describe('Denied while the visitor has not decided when the browser sends `Sec-GPC: 1`.'),
   consentMode: z.array(z.enum(CONSENT_MODE_TYPES)).default([]).describe('Google Consent Mode types this category grants.'),
@@ -56,7 +71,7 @@ export const cookieSchema = z.strictObject({
   provider: z.string().optional().describe('Who sets it, e.g. HubSpot.'),
   type: z.enum(['session', 'persistent']).optional().describe('Session cookies go when the browser closes.'),
   duration: z.string().optional().describe('How long it lasts, as the declaration should say it.'),
-  purpose: z.string().optional().describe('What it is used for.'),
+  purpose: localized(z.string()).optional().describe('What it is used for: a text, or texts by locale.'),
   domain: z.string().regex(DOMAIN, 'must be a domain name such as .example.com').optional().describe('Domain to delete the cookie on when purging.'),
   path: z
     .string()
@@ -68,7 +83,7 @@ export const cookieSchema = z.strictObject({
 });
 
 export const trackerSchema = z.strictObject({
-  name: text('name').describe('The tracker, e.g. HubSpot tracking code.'),
+  name: localized(text('name')).describe('The tracker, e.g. HubSpot tracking code: a text, or texts by locale.'),
   category: z.string().describe('Id of the category the tracker belongs to.'),
   hosts: z
     .array(z.string().regex(/^(\*\.)?[A-Za-z0-9.-]+(?::\d+)?(\/\S*)?$/, 'must be a host, *.host, or host/path'))
