@@ -56,13 +56,17 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
   for (const name of loading) {
     const attribute = tag.get(name);
     if (!attribute) continue;
-    const value = tag.value(attribute);
-    const trackers = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : [context.trackers.matchUrl(value)];
-    const denied = trackers.find((tracker) => tracker && !context.granted.has(tracker.category));
-    if (denied) return block(context, tag, denied.category, denied, value);
+    const denied = name.endsWith('srcset')
+      ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.granted.has(tracker.category))
+      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.bytes, attribute.valueStart, attribute.valueEnd));
+    if (denied) return block(context, tag, denied.category, denied, tag.value(attribute));
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;
   return undefined;
+}
+
+function deniedOrUndefined(context: MarkupContext, tracker: TrackerDeclaration | undefined): TrackerDeclaration | undefined {
+  return tracker && !context.granted.has(tracker.category) ? tracker : undefined;
 }
 
 /** An inline script, judged by the signatures in its text: any denied tracker in it blocks it. */

@@ -1,7 +1,7 @@
 import { mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
-import { urlLocation } from './trackers.js';
+import { urlHostAt } from './trackers.js';
 import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
 
 /** Longest start tag held back whole; a longer one passes unchanged (and is reported). */
@@ -111,7 +111,7 @@ export class HtmlRewriter implements TokenSink {
     let before: Buffer | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
-      if (src ? isGoogleTagUrl(tag.value(src)) : decision === undefined && !isInert(tag)) {
+      if (src ? urlHostAt(tag.bytes, src.valueStart, src.valueEnd) === GOOGLE_TAG_HOST : decision === undefined && !isInert(tag)) {
         if (src) before = this.#takeBeforeGoogleTag();
         else decision = HOLD_SCRIPT; // its text tells whether it is a Google tag
       }
@@ -221,9 +221,7 @@ export class HtmlRewriter implements TokenSink {
   }
 }
 
-function isGoogleTagUrl(value: string): boolean {
-  return urlLocation(value)?.host === 'www.googletagmanager.com';
-}
+const GOOGLE_TAG_HOST = 'www.googletagmanager.com';
 
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);

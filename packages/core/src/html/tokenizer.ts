@@ -9,7 +9,8 @@
  * each start tag begins and ends; everything else is plain bytes to it.
  */
 
-import { BREAKOUT, foldNameByte, KNOWN_NAMES, Raw, RAW_KIND } from './names.js';
+import { latin1 } from './latin1.js';
+import { BREAKOUT, foldNameByte, KNOWN_NAMES, knownName, quickName, Raw, RAW_KIND } from './names.js';
 
 export { Raw };
 
@@ -477,9 +478,19 @@ export class Tokenizer {
           if (state === S.RawText) continue;
           break;
         case S.ScriptEscaped:
-          if (c === DASH) state = S.ScriptEscapedDash;
-          else if (c === LT) state = S.ScriptEscapedLessThan;
+        case S.ScriptDoubleEscaped: {
+          // Only `-` and `<` can change these states: skip to the next of either.
+          const next = indexOfDashOrLt(chunk, i);
+          if (next === length) {
+            i = length;
+            continue;
+          }
+          i = next;
+          const escaped = state === S.ScriptEscaped;
+          if (chunk[i] === DASH) state = escaped ? S.ScriptEscapedDash : S.ScriptDoubleEscapedDash;
+          else state = escaped ? S.ScriptEscapedLessThan : S.ScriptDoubleEscapedLessThan;
           break;
+        }
         case S.ScriptEscapedDash:
           if (c === DASH) state = S.ScriptEscapedDashDash;
           else if (c === LT) state = S.ScriptEscapedLessThan;
@@ -515,10 +526,6 @@ export class Tokenizer {
             state = state === S.ScriptDoubleEscapeStart ? S.ScriptEscaped : S.ScriptDoubleEscaped;
             continue;
           }
-          break;
-        case S.ScriptDoubleEscaped:
-          if (c === DASH) state = S.ScriptDoubleEscapedDash;
-          else if (c === LT) state = S.ScriptDoubleEscapedLessThan;
           break;
         case S.ScriptDoubleEscapedDash:
           if (c === DASH) state = S.ScriptDoubleEscapedDashDash;
@@ -563,15 +570,15 @@ export class Tokenizer {
       j++;
     }
     if (j >= length || !isAlpha(chunk[j]!)) return -1;
-    let key = 0;
+    const nameStart = j;
     while (j < length) {
       const c = chunk[j]!;
-      if (isSpace(c) || c === SLASH || c === GT) break;
-      key = foldNameByte(key, c);
+      if (c === GT || c === SLASH || (c <= 0x20 && isSpace(c))) break;
       j++;
     }
     if (j >= length) return -1;
-    const name = this.#exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
+    const nameEnd = j;
+    let name = this.#exactNames ? latin1(chunk, nameStart, nameEnd).toLowerCase() : this.#foreignDepth > 0 ? knownName(chunk, nameStart, nameEnd) : quickName(chunk, nameStart, nameEnd - nameStart);
     const record = !isEnd && this.#reportsStart(name);
     const attributes: number[] = record ? [] : NO_ATTRIBUTES;
     let marked = false;
@@ -579,11 +586,11 @@ export class Tokenizer {
     for (;;) {
       if (j >= length) return -1;
       let c = chunk[j]!;
-      if (isSpace(c)) {
+      if (c === GT) break;
+      if (c <= 0x20 && isSpace(c)) {
         j++;
         continue;
       }
-      if (c === GT) break;
       if (c === SLASH) {
         if (j + 1 >= length) return -1;
         if (chunk[j + 1] === GT) {
@@ -594,13 +601,13 @@ export class Tokenizer {
         j++;
         continue;
       }
-      const nameStart = j++; // the first character belongs to the name, even `=`
+      const attributeStart = j++; // the first character belongs to the name, even `=`
       while (j < length) {
         c = chunk[j]!;
-        if (isSpace(c) || c === SLASH || c === GT || c === EQ) break;
+        if (c === EQ || c === GT || c === SLASH || (c <= 0x20 && isSpace(c))) break;
         j++;
       }
-      const nameEnd = j;
+      const attributeEnd = j;
       while (j < length && isSpace(chunk[j]!)) j++;
       if (j >= length) return -1;
       let valueStart = -1;
@@ -624,12 +631,17 @@ export class Tokenizer {
           valueEnd = j;
         }
       }
-      if (record) attributes.push(nameStart - lt, nameEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
-      if (!isEnd && nameEnd - nameStart === MARKER.length && isMarker(chunk, nameStart)) marked = true;
+      if (record) attributes.push(attributeStart - lt, attributeEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
+      if (!isEnd && attributeEnd - attributeStart === MARKER.length && isMarker(chunk, attributeStart)) marked = true;
+    }
+    // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
+    if (name === '' && !record && !marked) {
+      this.#state = S.Data;
+      return j + 1;
     }
     // A marked tag the sink does not otherwise hear of: read again, recording its attributes.
     if (marked && !record) return -1;
-    // j is at the closing `>`.
+    if (marked && !this.#exactNames) name = knownName(chunk, nameStart, nameEnd);
     this.#isEndTag = isEnd;
     this.#name = name;
     this.#selfClosing = selfClosing;
@@ -722,8 +734,12 @@ function isMarker(chunk: Uint8Array, start: number): boolean {
   return true;
 }
 
-function latin1(chunk: Uint8Array, start: number, end: number): string {
-  return (chunk as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+
+/** The next `-` or `<` from `from`, or the chunk's length. */
+function indexOfDashOrLt(chunk: Uint8Array, from: number): number {
+  let i = from;
+  while (i < chunk.length && chunk[i] !== DASH && chunk[i] !== LT) i++;
+  return i;
 }
 
 /**
