@@ -58,7 +58,7 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
     if (!attribute) continue;
     const denied = name.endsWith('srcset')
       ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.granted.has(tracker.category))
-      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.bytes, attribute.valueStart, attribute.valueEnd));
+      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.source, tag.start + attribute.valueStart, tag.start + attribute.valueEnd));
     if (denied) return block(context, tag, denied.category, denied, tag.value(attribute));
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;

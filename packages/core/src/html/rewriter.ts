@@ -47,7 +47,7 @@ export class HtmlRewriter implements TokenSink {
   /** It grew past MAX_TAG_BYTES and was let through unchanged. */
   #tagGaveUp = false;
   /** An inline script being held: its start tag, then its text. */
-  #script: { tag: StartTag; text: Buffer[]; length: number } | undefined;
+  #script: { tag: StartTag; readonly text: Buffer[]; length: number } | undefined;
   /** The page turned out not to be safe to rewrite (its charset): pass the rest through. */
   #passthrough = false;
   #started = false;
@@ -105,13 +105,12 @@ export class HtmlRewriter implements TokenSink {
       return;
     }
     const held = this.#tagHeadLength > 0;
-    const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(start, end);
-    const tag = new StartTag(bytes, info);
+    const tag = held ? new StartTag(Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]), 0, this.#tagHeadLength + end, info) : new StartTag(this.#chunk, start, end, info);
     let decision = decideStartTag(this.#context, tag);
     let before: Buffer | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
-      if (src ? urlHostAt(tag.bytes, src.valueStart, src.valueEnd) === GOOGLE_TAG_HOST : decision === undefined && !isInert(tag)) {
+      if (src ? urlHostAt(tag.source, tag.start + src.valueStart, tag.start + src.valueEnd) === GOOGLE_TAG_HOST : decision === undefined && !isInert(tag)) {
         if (src) before = this.#takeBeforeGoogleTag();
         else decision = HOLD_SCRIPT; // its text tells whether it is a Google tag
       }
@@ -120,18 +119,18 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      this.#out.push(before, decision instanceof Buffer ? decision : bytes);
+      this.#out.push(before, decision instanceof Buffer ? decision : tag.bytes);
     } else if (decision === undefined) {
       this.#emitTagHead();
     } else {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      // Copies: the tokenizer reuses the tag's bytes' chunk and its attribute list.
-      if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), { ...info, attributes: [...info.attributes] }), text: [], length: 0 };
+      // A view of this chunk: copied at its end if the script is still held then.
+      if (decision === HOLD_SCRIPT) this.#script = { tag, text: [], length: 0 };
       else this.#out.push(decision);
     }
-    if (info.name === 'meta' && mentionsCharset(bytes) && declaresUnreadableCharset(tag)) {
+    if (info.name === 'meta' && mentionsCharset(tag.source, tag.start, tag.end) && declaresUnreadableCharset(tag)) {
       this.#onSkip('meta charset is not ASCII-compatible');
       this.#passthrough = true;
     }
@@ -170,6 +169,7 @@ export class HtmlRewriter implements TokenSink {
   #endOfChunk(): void {
     const length = this.#chunk.length;
     if (this.#script) {
+      if (this.#script.tag.source === this.#chunk) this.#script.tag = this.#script.tag.copied();
       if (this.#from < length) this.#addScriptText(Buffer.from(this.#chunk.subarray(this.#from)));
     } else if (this.#inTag && !this.#tagGaveUp) {
       const start = this.#tagHeadLength > 0 ? 0 : this.#tagStart;
@@ -230,8 +230,8 @@ function mayDecide(info: TagInfo): boolean {
 const CHARSET = Buffer.from('charset');
 
 /** A cheap look before reading a <meta>'s attributes: pages have dozens of metas, few about encoding. */
-function mentionsCharset(bytes: Buffer): boolean {
-  outer: for (let i = 0; i + CHARSET.length <= bytes.length; i++) {
+function mentionsCharset(bytes: Buffer, start: number, end: number): boolean {
+  outer: for (let i = start; i + CHARSET.length <= end; i++) {
     for (let k = 0; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
     return true;
   }
