@@ -21,6 +21,9 @@ const EMPTY = Buffer.alloc(0);
  */
 /** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
 const LOOKED_AT: ReadonlySet<string> = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
+/** What a visitor with no tracker denied needs looked at: the Google tag's scripts until the default is placed, the charset. */
+const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
+const META: ReadonlySet<string> = new Set(['meta']);
 /** The end of a held inline script; the end of the body, where the banner goes. */
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 const SCRIPT_AND_BODY_END: ReadonlySet<string> = new Set(['script', 'body']);
@@ -32,6 +35,11 @@ export class HtmlRewriter implements TokenSink {
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
   #beforeGoogleTag: Buffer | undefined;
   readonly #context: MarkupContext;
+  /**
+   * Some category with trackers is denied: tracker tags are judged. Otherwise only marked
+   * tags can change (and the Google tag gets its default): other tags are not looked at.
+   */
+  readonly #judgesTrackers: boolean;
   readonly #onSkip: (reason: string) => void;
   /** Output of the write in progress. */
   #out: Buffer[] = [];
@@ -58,7 +66,9 @@ export class HtmlRewriter implements TokenSink {
     this.#onSkip = onSkip;
     this.#afterBody = afterBody;
     this.#beforeGoogleTag = beforeGoogleTag;
-    this.#tokenizer = new Tokenizer(this, { startTags: LOOKED_AT, endTags: afterBody ? SCRIPT_AND_BODY_END : SCRIPT_END });
+    this.#judgesTrackers = [...context.trackers.categories].some((id) => !context.granted.has(id));
+    const startTags = this.#judgesTrackers ? LOOKED_AT : beforeGoogleTag ? SCRIPT_AND_META : META;
+    this.#tokenizer = new Tokenizer(this, { startTags, endTags: afterBody ? SCRIPT_AND_BODY_END : SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
@@ -106,7 +116,7 @@ export class HtmlRewriter implements TokenSink {
     }
     const held = this.#tagHeadLength > 0;
     const tag = held ? new StartTag(Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]), 0, this.#tagHeadLength + end, info) : new StartTag(this.#chunk, start, end, info);
-    let decision = decideStartTag(this.#context, tag);
+    let decision = info.marked || this.#judgesTrackers ? decideStartTag(this.#context, tag) : undefined;
     let before: Buffer | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
@@ -209,6 +219,7 @@ export class HtmlRewriter implements TokenSink {
   #takeBeforeGoogleTag(): Buffer | undefined {
     const snippet = this.#beforeGoogleTag;
     this.#beforeGoogleTag = undefined;
+    if (!this.#judgesTrackers) this.#tokenizer.reportStartTags(META);
     return snippet;
   }
 

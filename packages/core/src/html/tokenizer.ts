@@ -143,7 +143,7 @@ export class Tokenizer {
 
   readonly #followContentModel: boolean;
   readonly #exactNames: boolean;
-  readonly #startTags: ReadonlySet<string> | undefined;
+  #startTags: ReadonlySet<string> | undefined;
   readonly #endTags: ReadonlySet<string> | undefined;
   /** The sink was told (`tagOpen`) about the tag being read: it must hear how it ends. */
   #announced = false;
@@ -156,6 +156,11 @@ export class Tokenizer {
     this.#exactNames = options.exactNames ?? false;
     this.#startTags = options.startTags;
     this.#endTags = options.endTags;
+  }
+
+  /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
+  reportStartTags(names: ReadonlySet<string>): void {
+    this.#startTags = names;
   }
 
   /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
@@ -576,7 +581,8 @@ export class Tokenizer {
     if (j >= length) return -1;
     const nameEnd = j;
     let name = this.#exactNames ? latin1(chunk, nameStart, nameEnd).toLowerCase() : this.#foreignDepth > 0 ? knownName(chunk, nameStart, nameEnd) : quickName(chunk, nameStart, nameEnd - nameStart);
-    const record = !isEnd && this.#reportsStart(name);
+    // An empty name is a tag nothing here knows (exact names are never empty).
+    const record = !isEnd && name !== '' && this.#reportsStart(name);
     const attributes: number[] = record ? [] : NO_ATTRIBUTES;
     let marked = false;
     let selfClosing = false;
