@@ -182,7 +182,8 @@ export class Tokenizer {
       const c = chunk[i]!;
       switch (state) {
         case S.Data: {
-          const next = indexOfByte(chunk, LT, i);
+          // Tags often follow each other directly: no call needed to find the next one.
+          const next = c === LT ? i : indexOfByte(chunk, LT, i);
           if (next === -1) {
             i = length;
             continue;
