@@ -12,8 +12,8 @@ export interface MarkupContext {
   /** False in report-only mode: decide and report, change nothing. */
   readonly enforce: boolean;
   readonly report: (event: MarkupEvent) => void;
-  /** The document shown in place of a blocked frame (unescaped HTML). */
-  placeholder(categoryId: string, what: string): string;
+  /** The document shown in place of a blocked frame, escaped for an attribute value (a page may block many frames: escaped once). */
+  placeholderSrcdoc(categoryId: string, what: string): string;
 }
 
 export type MarkupEvent =
@@ -97,12 +97,12 @@ function block(context: MarkupContext, tag: StartTag, category: string, tracker:
   if (!tag.info.marked) editor.add(` ${MARKER}="${escapeHtml(category)}"`);
   const what = tracker?.name ?? category;
   if (tag.name === 'iframe' && editor.changed && !tag.get('srcdoc')) {
-    editor.add(` srcdoc="${escapeHtml(context.placeholder(category, what))}" ${PLACEHOLDER}`);
+    editor.add(` srcdoc="${context.placeholderSrcdoc(category, what)}" ${PLACEHOLDER}`);
   }
   // A frame for embed and object: after the void embed, and as object's fallback content.
   const after =
     (tag.name === 'embed' || tag.name === 'object') && tag.get(tag.name === 'embed' ? 'src' : 'data')
-      ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${escapeHtml(context.placeholder(category, what))}"></iframe>`
+      ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${context.placeholderSrcdoc(category, what)}"></iframe>`
       : '';
   if (!editor.changed) return undefined;
   context.report({ type: 'tag-neutralized', element: tag.name, category, tracker: tracker?.name, url });

@@ -2,6 +2,7 @@ import type { ConsentState } from '../consent-state.js';
 import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
+import { escapeHtml } from './escape.js';
 import { placeholderDocument } from './placeholder.js';
 import { HtmlRewriter } from './rewriter.js';
 import type { TrackerMatcher } from './trackers.js';
@@ -44,15 +45,15 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
     granted,
     enforce: options.enforce,
     report: options.report,
-    placeholder(categoryId, what) {
+    placeholderSrcdoc(categoryId, what) {
       const key = `${categoryId}\0${what}`;
-      let document = placeholders.get(key);
-      if (document === undefined) {
+      let srcdoc = placeholders.get(key);
+      if (srcdoc === undefined) {
         const { locale, messages } = (texts ??= options.texts());
-        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what);
-        placeholders.set(key, document);
+        srcdoc = escapeHtml(placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what));
+        placeholders.set(key, srcdoc);
       }
-      return document;
+      return srcdoc;
     },
   };
   return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), {
