@@ -13,8 +13,8 @@ export interface MarkupContext {
   /** False in report-only mode: decide and report, change nothing. */
   readonly enforce: boolean;
   readonly report: (event: MarkupEvent) => void;
-  /** The document shown in place of a blocked frame (unescaped HTML). */
-  placeholder(categoryId: string, what: string): string;
+  /** The document shown in place of a blocked frame, escaped for an attribute value (a page may block many frames: escaped once). */
+  placeholderSrcdoc(categoryId: string, what: string): string;
   /** A policy text in the visitor's language. */
   visitorText(text: LocalizedText): string;
 }
@@ -59,13 +59,17 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
   for (const name of loading) {
     const attribute = tag.get(name);
     if (!attribute) continue;
-    const value = tag.value(attribute);
-    const trackers = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : [context.trackers.matchUrl(value)];
-    const denied = trackers.find((tracker) => tracker && !context.granted.has(tracker.category));
-    if (denied) return block(context, tag, denied.category, denied, value);
+    const denied = name.endsWith('srcset')
+      ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.granted.has(tracker.category))
+      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.source, tag.start + attribute.valueStart, tag.start + attribute.valueEnd));
+    if (denied) return block(context, tag, denied.category, denied, tag.value(attribute));
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;
   return undefined;
+}
+
+function deniedOrUndefined(context: MarkupContext, tracker: TrackerDeclaration | undefined): TrackerDeclaration | undefined {
+  return tracker && !context.granted.has(tracker.category) ? tracker : undefined;
 }
 
 /** An inline script, judged by the signatures in its text: any denied tracker in it blocks it. */
@@ -96,12 +100,12 @@ function block(context: MarkupContext, tag: StartTag, category: string, tracker:
   if (!tag.info.marked) editor.add(` ${MARKER}="${escapeHtml(category)}"`);
   const what = tracker ? context.visitorText(tracker.name) : category;
   if (tag.name === 'iframe' && editor.changed && !tag.get('srcdoc')) {
-    editor.add(` srcdoc="${escapeHtml(context.placeholder(category, what))}" ${PLACEHOLDER}`);
+    editor.add(` srcdoc="${context.placeholderSrcdoc(category, what)}" ${PLACEHOLDER}`);
   }
   // A frame for embed and object: after the void embed, and as object's fallback content.
   const after =
     (tag.name === 'embed' || tag.name === 'object') && tag.get(tag.name === 'embed' ? 'src' : 'data')
-      ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${escapeHtml(context.placeholder(category, what))}"></iframe>`
+      ? `<iframe ${PLACEHOLDER}="${escapeHtml(category)}" title="${escapeHtml(what)}" style="border:0;width:100%;min-height:8em" srcdoc="${context.placeholderSrcdoc(category, what)}"></iframe>`
       : '';
   if (!editor.changed) return undefined;
   context.report({ type: 'tag-neutralized', element: tag.name, category, tracker: tracker && textFor(tracker.name), url });

@@ -42,6 +42,13 @@ function nameKey(name: string): number {
   return key;
 }
 
+/** The known name of the bytes from `start` to `end`, or empty. */
+export function knownName(chunk: Uint8Array, start: number, end: number): string {
+  let key = 0;
+  for (let i = start; i < end; i++) key = foldNameByte(key, chunk[i]!);
+  return KNOWN_NAMES.get(key) ?? '';
+}
+
 export function foldNameByte(key: number, c: number): number {
   if (key < 0) return key;
   const letter = c | 0x20;
@@ -50,3 +57,36 @@ export function foldNameByte(key: number, c: number): number {
   return code === 0 || key >= 37 ** 9 ? -1 : key * 37 + code;
 }
 
+
+/** `name` lowercased equals the bytes of `chunk` from `start` (ASCII letters only, so `| 0x20` folds case). */
+function named(chunk: Uint8Array, start: number, name: string): string {
+  for (let k = 1; k < name.length; k++) if ((chunk[start + k]! | 0x20) !== name.charCodeAt(k)) return '';
+  return name;
+}
+
+/**
+ * The names that decide what the tokenizer does next or what the rewriter looks at, told
+ * apart by length and first byte before any byte is compared (empty for every other tag):
+ * most tags of a page are none of these, and are ruled out in two comparisons.
+ */
+export function quickName(chunk: Uint8Array, start: number, length: number): string {
+  const first = chunk[start]! | 0x20;
+  switch (length) {
+    case 3:
+      return first === 0x69 ? named(chunk, start, 'img') : first === 0x73 ? named(chunk, start, 'svg') : first === 0x78 ? named(chunk, start, 'xmp') : '';
+    case 4:
+      return first === 0x6c ? named(chunk, start, 'link') : first === 0x6d ? named(chunk, start, 'meta') || named(chunk, start, 'math') : first === 0x62 ? named(chunk, start, 'body') : '';
+    case 5:
+      return first === 0x73 ? named(chunk, start, 'style') : first === 0x74 ? named(chunk, start, 'title') : first === 0x65 ? named(chunk, start, 'embed') : '';
+    case 6:
+      return first === 0x73 ? named(chunk, start, 'script') || named(chunk, start, 'source') : first === 0x69 ? named(chunk, start, 'iframe') : first === 0x6f ? named(chunk, start, 'object') : '';
+    case 7:
+      return first === 0x6e ? named(chunk, start, 'noembed') : '';
+    case 8:
+      return first === 0x74 ? named(chunk, start, 'textarea') : first === 0x6e ? named(chunk, start, 'noframes') : '';
+    case 9:
+      return first === 0x70 ? named(chunk, start, 'plaintext') : '';
+    default:
+      return '';
+  }
+}

@@ -3,6 +3,7 @@ import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { textFor } from '../policy/localized.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
+import { escapeHtml } from './escape.js';
 import { placeholderDocument } from './placeholder.js';
 import { HtmlRewriter } from './rewriter.js';
 import type { TrackerMatcher } from './trackers.js';
@@ -45,15 +46,15 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
     granted,
     enforce: options.enforce,
     report: options.report,
-    placeholder(categoryId, what) {
+    placeholderSrcdoc(categoryId, what) {
       const key = `${categoryId}\0${what}`;
-      let document = placeholders.get(key);
-      if (document === undefined) {
+      let srcdoc = placeholders.get(key);
+      if (srcdoc === undefined) {
         const { locale, messages } = (texts ??= options.texts());
-        document = placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what);
-        placeholders.set(key, document);
+        srcdoc = escapeHtml(placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what));
+        placeholders.set(key, srcdoc);
       }
-      return document;
+      return srcdoc;
     },
     visitorText(text) {
       return typeof text === 'string' ? text : textFor(text, (texts ??= options.texts()).locale);

@@ -255,6 +255,22 @@ describe('the Consent Mode default', () => {
     }
   });
 
+  it('should go in, and marked tags be activated, for a visitor who granted everything, however the page is split', () => {
+    const everything = { beforeGoogleTag: SNIPPET, granted: ['functionality', 'performance', 'marketing'] };
+    const html =
+      '<head><script>gtag("js")</script><script src="https://www.googletagmanager.com/gtm.js"></script></head><body><img src="https://pixel.quantserve.com/p.gif">' +
+      '<script type="text/plain" data-consent-category="marketing" data-consent-src="/ads.js"></script><script>_hsq.push(1)</script></body>';
+    const expected = html.replace('<script>gtag', `${SNIPPET}<script>gtag`).replace('<script type="text/plain" data-consent-category="marketing" data-consent-src=', '<script data-consent-category="marketing" src=');
+    for (let cut = 0; cut < html.length; cut++) expect(rewrite(html, { ...everything, cuts: [cut] }).output.toString()).toBe(expected);
+  });
+
+  it('should stop at a meta declaring an encoding it cannot read, for a visitor who granted everything', () => {
+    const html = '<script src="https://www.googletagmanager.com/gtm.js"></script><meta charset="iso-2022-jp"><img data-consent-category="marketing" data-consent-src="/a.png">';
+    const { output, events } = rewrite(html, { beforeGoogleTag: SNIPPET, granted: ['functionality', 'performance', 'marketing'] });
+    expect(output.toString()).toBe(SNIPPET + html);
+    expect(events).toEqual([{ type: 'html-skipped', reason: 'meta charset is not ASCII-compatible' }]);
+  });
+
   it('should leave pages without a Google tag alone', () => {
     const html = '<head><script>console.log(1)</script><script src="/app.js"></script></head>';
     expect(page(html)).toBe(html);

@@ -1,7 +1,7 @@
 import { mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
-import { urlLocation } from './trackers.js';
+import { urlHostAt } from './trackers.js';
 import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
 
 /** Longest start tag held back whole; a longer one passes unchanged (and is reported). */
@@ -21,8 +21,11 @@ const EMPTY = Buffer.alloc(0);
  */
 /** Tags whose bytes are worth looking at: the rest pass without even being sliced out. */
 const LOOKED_AT: ReadonlySet<string> = new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta']);
-/** With a banner to insert: also `<body>`, where it goes. */
-const LOOKED_AT_AND_BODY: ReadonlySet<string> = new Set([...LOOKED_AT, 'body']);
+/** What a visitor with no tracker denied needs looked at: the Google tag's scripts until the default is placed, the charset. */
+const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
+const META: ReadonlySet<string> = new Set(['meta']);
+/** Each of those with `<body>` too, while the banner waits to go right after it. */
+const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [names, new Set([...names, 'body'])]));
 /** The end of a held inline script. */
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 
@@ -33,6 +36,11 @@ export class HtmlRewriter implements TokenSink {
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
   #beforeGoogleTag: Buffer | undefined;
   readonly #context: MarkupContext;
+  /**
+   * Some category with trackers is denied: tracker tags are judged. Otherwise only marked
+   * tags can change (and the Google tag gets its default): other tags are not looked at.
+   */
+  readonly #judgesTrackers: boolean;
   readonly #onSkip: (reason: string) => void;
   /** Output of the write in progress. */
   #out: Buffer[] = [];
@@ -48,7 +56,7 @@ export class HtmlRewriter implements TokenSink {
   /** It grew past MAX_TAG_BYTES and was let through unchanged. */
   #tagGaveUp = false;
   /** An inline script being held: its start tag, then its text. */
-  #script: { tag: StartTag; text: Buffer[]; length: number } | undefined;
+  #script: { tag: StartTag; readonly text: Buffer[]; length: number } | undefined;
   /** The page turned out not to be safe to rewrite (its charset): pass the rest through. */
   #passthrough = false;
   #started = false;
@@ -59,7 +67,8 @@ export class HtmlRewriter implements TokenSink {
     this.#onSkip = onSkip;
     this.#atBodyStart = atBodyStart;
     this.#beforeGoogleTag = beforeGoogleTag;
-    this.#tokenizer = new Tokenizer(this, { startTags: atBodyStart ? LOOKED_AT_AND_BODY : LOOKED_AT, endTags: SCRIPT_END });
+    this.#judgesTrackers = [...context.trackers.categories].some((id) => !context.granted.has(id));
+    this.#tokenizer = new Tokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
@@ -107,6 +116,7 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(end, end);
       this.#out.push(this.#atBodyStart);
       this.#atBodyStart = undefined;
+      this.#tokenizer.reportStartTags(this.#startTagsWanted());
       return;
     }
     if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
@@ -114,13 +124,12 @@ export class HtmlRewriter implements TokenSink {
       return;
     }
     const held = this.#tagHeadLength > 0;
-    const bytes = held ? Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]) : this.#chunk.subarray(start, end);
-    const tag = new StartTag(bytes, info);
-    let decision = decideStartTag(this.#context, tag);
+    const tag = held ? new StartTag(Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]), 0, this.#tagHeadLength + end, info) : new StartTag(this.#chunk, start, end, info);
+    let decision = info.marked || this.#judgesTrackers ? decideStartTag(this.#context, tag) : undefined;
     let before: Buffer | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
-      if (src ? isGoogleTagUrl(tag.value(src)) : decision === undefined && !isInert(tag)) {
+      if (src ? urlHostAt(tag.source, tag.start + src.valueStart, tag.start + src.valueEnd) === GOOGLE_TAG_HOST : decision === undefined && !isInert(tag)) {
         if (src) before = this.#takeBeforeGoogleTag();
         else decision = HOLD_SCRIPT; // its text tells whether it is a Google tag
       }
@@ -129,18 +138,18 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      this.#out.push(before, decision instanceof Buffer ? decision : bytes);
+      this.#out.push(before, decision instanceof Buffer ? decision : tag.bytes);
     } else if (decision === undefined) {
       this.#emitTagHead();
     } else {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      // Copies: the tokenizer reuses the tag's bytes' chunk and its attribute list.
-      if (decision === HOLD_SCRIPT) this.#script = { tag: new StartTag(Buffer.from(bytes), { ...info, attributes: [...info.attributes] }), text: [], length: 0 };
+      // A view of this chunk: copied at its end if the script is still held then.
+      if (decision === HOLD_SCRIPT) this.#script = { tag, text: [], length: 0 };
       else this.#out.push(decision);
     }
-    if (info.name === 'meta' && mentionsCharset(bytes) && declaresUnreadableCharset(tag)) {
+    if (info.name === 'meta' && mentionsCharset(tag.source, tag.start, tag.end) && declaresUnreadableCharset(tag)) {
       this.#onSkip('meta charset is not ASCII-compatible');
       this.#passthrough = true;
     }
@@ -173,6 +182,7 @@ export class HtmlRewriter implements TokenSink {
   #endOfChunk(): void {
     const length = this.#chunk.length;
     if (this.#script) {
+      if (this.#script.tag.source === this.#chunk) this.#script.tag = this.#script.tag.copied();
       if (this.#from < length) this.#addScriptText(Buffer.from(this.#chunk.subarray(this.#from)));
     } else if (this.#inTag && !this.#tagGaveUp) {
       const start = this.#tagHeadLength > 0 ? 0 : this.#tagStart;
@@ -212,7 +222,14 @@ export class HtmlRewriter implements TokenSink {
   #takeBeforeGoogleTag(): Buffer | undefined {
     const snippet = this.#beforeGoogleTag;
     this.#beforeGoogleTag = undefined;
+    this.#tokenizer.reportStartTags(this.#startTagsWanted());
     return snippet;
+  }
+
+  /** The start tags worth hearing of from here on (marked ones are heard of anyway). */
+  #startTagsWanted(): ReadonlySet<string> {
+    const names = this.#judgesTrackers ? LOOKED_AT : this.#beforeGoogleTag ? SCRIPT_AND_META : META;
+    return this.#atBodyStart ? AND_BODY.get(names)! : names;
   }
 
   #flush(input: Buffer): Buffer {
@@ -224,9 +241,7 @@ export class HtmlRewriter implements TokenSink {
   }
 }
 
-function isGoogleTagUrl(value: string): boolean {
-  return urlLocation(value)?.host === 'www.googletagmanager.com';
-}
+const GOOGLE_TAG_HOST = 'www.googletagmanager.com';
 
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);
@@ -235,8 +250,8 @@ function mayDecide(info: TagInfo): boolean {
 const CHARSET = Buffer.from('charset');
 
 /** A cheap look before reading a <meta>'s attributes: pages have dozens of metas, few about encoding. */
-function mentionsCharset(bytes: Buffer): boolean {
-  outer: for (let i = 0; i + CHARSET.length <= bytes.length; i++) {
+function mentionsCharset(bytes: Buffer, start: number, end: number): boolean {
+  outer: for (let i = start; i + CHARSET.length <= end; i++) {
     for (let k = 0; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
     return true;
   }

@@ -14,14 +14,29 @@ export interface Attribute {
 
 const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 
-/** A complete start tag: its bytes and attributes, read lazily. */
+/**
+ * A complete start tag, `source` from `start` to `end`: its bytes and attributes, read
+ * lazily (most tags looked at are kept as they are, and need neither).
+ */
 export class StartTag {
   #attributes: Attribute[] | undefined;
+  #bytes: Buffer | undefined;
 
   constructor(
-    readonly bytes: Buffer,
+    readonly source: Buffer,
+    readonly start: number,
+    readonly end: number,
     readonly info: TagInfo,
   ) {}
+
+  get bytes(): Buffer {
+    return (this.#bytes ??= this.start === 0 && this.end === this.source.length ? this.source : this.source.subarray(this.start, this.end));
+  }
+
+  /** The same tag in memory of its own (the source chunk is the caller's). */
+  copied(): StartTag {
+    return new StartTag(Buffer.from(this.bytes), 0, this.end - this.start, this.info);
+  }
 
   get name(): string {
     return this.info.name;
@@ -32,7 +47,7 @@ export class StartTag {
       const list: Attribute[] = [];
       for (let i = 0; i < this.info.attributes.length; i += 5) {
         const a = this.info.attributes;
-        list.push(this.#attribute(i, this.bytes.toString('latin1', a[i]!, a[i + 1]!).toLowerCase()));
+        list.push(this.#attribute(i, this.source.toString('latin1', this.start + a[i]!, this.start + a[i + 1]!).toLowerCase()));
       }
       this.#attributes = list;
     }
@@ -43,10 +58,10 @@ export class StartTag {
   get(name: string): Attribute | undefined {
     // Compared on the bytes: most lookups miss, and need no strings.
     const a = this.info.attributes;
-    const bytes = this.bytes;
+    const bytes = this.source;
     outer: for (let i = 0; i < a.length; i += 5) {
-      const start = a[i]!;
-      if (a[i + 1]! - start !== name.length) continue;
+      if (a[i + 1]! - a[i]! !== name.length) continue;
+      const start = this.start + a[i]!;
       for (let k = 0; k < name.length; k++) {
         const c = bytes[start + k]!;
         if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== name.charCodeAt(k)) continue outer;
@@ -68,14 +83,14 @@ export class StartTag {
 
   /** The attribute's value as written (character references not decoded). */
   value(attribute: Attribute): string {
-    return attribute.valueStart === -1 ? '' : this.bytes.toString('utf8', attribute.valueStart, attribute.valueEnd);
+    return attribute.valueStart === -1 ? '' : this.source.toString('utf8', this.start + attribute.valueStart, this.start + attribute.valueEnd);
   }
 
   /** The attribute's value with its quotes, as written. */
   rawValue(attribute: Attribute): string {
     if (attribute.valueStart === -1) return '""';
     const start = attribute.valueStart - (attribute.quote ? 1 : 0);
-    return this.bytes.toString('utf8', start, attribute.end);
+    return this.source.toString('utf8', this.start + start, this.start + attribute.end);
   }
 }
 

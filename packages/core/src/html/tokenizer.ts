@@ -9,7 +9,8 @@
  * each start tag begins and ends; everything else is plain bytes to it.
  */
 
-import { BREAKOUT, foldNameByte, KNOWN_NAMES, Raw, RAW_KIND } from './names.js';
+import { latin1 } from './latin1.js';
+import { BREAKOUT, foldNameByte, KNOWN_NAMES, knownName, quickName, Raw, RAW_KIND } from './names.js';
 
 export { Raw };
 
@@ -110,6 +111,17 @@ const SQ = 0x27;
 const QUESTION = 0x3f;
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+
+/** What ends what, by byte: one table load per byte of a tag instead of five comparisons. */
+const SPACE = 1;
+const ENDS_TAG_NAME = 2; // white space, `/`, `>`
+const ENDS_ATTRIBUTE_NAME = 4; // and `=`
+const ENDS_UNQUOTED = 8; // white space, `>`
+const BYTE_CLASS = new Uint8Array(256);
+for (const c of [0x20, 0x0a, 0x09, 0x0c, 0x0d]) BYTE_CLASS[c] = SPACE | ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED;
+BYTE_CLASS[0x2f] = ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME;
+BYTE_CLASS[0x3e] = ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED;
+BYTE_CLASS[0x3d] = ENDS_ATTRIBUTE_NAME;
 const isAlpha = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a);
 const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
@@ -142,7 +154,7 @@ export class Tokenizer {
 
   readonly #followContentModel: boolean;
   readonly #exactNames: boolean;
-  readonly #startTags: ReadonlySet<string> | undefined;
+  #startTags: ReadonlySet<string> | undefined;
   readonly #endTags: ReadonlySet<string> | undefined;
   /** The sink was told (`tagOpen`) about the tag being read: it must hear how it ends. */
   #announced = false;
@@ -155,6 +167,11 @@ export class Tokenizer {
     this.#exactNames = options.exactNames ?? false;
     this.#startTags = options.startTags;
     this.#endTags = options.endTags;
+  }
+
+  /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
+  reportStartTags(names: ReadonlySet<string>): void {
+    this.#startTags = names;
   }
 
   /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
@@ -176,7 +193,8 @@ export class Tokenizer {
       const c = chunk[i]!;
       switch (state) {
         case S.Data: {
-          const next = indexOfByte(chunk, LT, i);
+          // Tags often follow each other directly: no call needed to find the next one.
+          const next = c === LT ? i : indexOfByte(chunk, LT, i);
           if (next === -1) {
             i = length;
             continue;
@@ -308,11 +326,8 @@ export class Tokenizer {
           break;
         case S.AttrValueDq:
         case S.AttrValueSq: {
-          // Values are short: a plain loop beats the native call's overhead.
-          const quote = state === S.AttrValueDq ? DQ : SQ;
-          let close = i;
-          while (close < length && chunk[close] !== quote) close++;
-          if (close === length) {
+          const close = indexOfByte(chunk, state === S.AttrValueDq ? DQ : SQ, i);
+          if (close === -1) {
             i = length;
             continue;
           }
@@ -477,9 +492,19 @@ export class Tokenizer {
           if (state === S.RawText) continue;
           break;
         case S.ScriptEscaped:
-          if (c === DASH) state = S.ScriptEscapedDash;
-          else if (c === LT) state = S.ScriptEscapedLessThan;
+        case S.ScriptDoubleEscaped: {
+          // Only `-` and `<` can change these states: skip to the next of either.
+          const next = indexOfDashOrLt(chunk, i);
+          if (next === length) {
+            i = length;
+            continue;
+          }
+          i = next;
+          const escaped = state === S.ScriptEscaped;
+          if (chunk[i] === DASH) state = escaped ? S.ScriptEscapedDash : S.ScriptDoubleEscapedDash;
+          else state = escaped ? S.ScriptEscapedLessThan : S.ScriptDoubleEscapedLessThan;
           break;
+        }
         case S.ScriptEscapedDash:
           if (c === DASH) state = S.ScriptEscapedDashDash;
           else if (c === LT) state = S.ScriptEscapedLessThan;
@@ -515,10 +540,6 @@ export class Tokenizer {
             state = state === S.ScriptDoubleEscapeStart ? S.ScriptEscaped : S.ScriptDoubleEscaped;
             continue;
           }
-          break;
-        case S.ScriptDoubleEscaped:
-          if (c === DASH) state = S.ScriptDoubleEscapedDash;
-          else if (c === LT) state = S.ScriptDoubleEscapedLessThan;
           break;
         case S.ScriptDoubleEscapedDash:
           if (c === DASH) state = S.ScriptDoubleEscapedDashDash;
@@ -563,27 +584,24 @@ export class Tokenizer {
       j++;
     }
     if (j >= length || !isAlpha(chunk[j]!)) return -1;
-    let key = 0;
-    while (j < length) {
-      const c = chunk[j]!;
-      if (isSpace(c) || c === SLASH || c === GT) break;
-      key = foldNameByte(key, c);
-      j++;
-    }
+    const nameStart = j;
+    while (j < length && (BYTE_CLASS[chunk[j]!]! & ENDS_TAG_NAME) === 0) j++;
     if (j >= length) return -1;
-    const name = this.#exactNames ? latin1(chunk, lt + (isEnd ? 2 : 1), j).toLowerCase() : (KNOWN_NAMES.get(key) ?? '');
-    const record = !isEnd && this.#reportsStart(name);
+    const nameEnd = j;
+    let name = this.#exactNames ? latin1(chunk, nameStart, nameEnd).toLowerCase() : this.#foreignDepth > 0 ? knownName(chunk, nameStart, nameEnd) : quickName(chunk, nameStart, nameEnd - nameStart);
+    // An empty name is a tag nothing here knows (exact names are never empty).
+    const record = !isEnd && name !== '' && this.#reportsStart(name);
     const attributes: number[] = record ? [] : NO_ATTRIBUTES;
     let marked = false;
     let selfClosing = false;
     for (;;) {
       if (j >= length) return -1;
       let c = chunk[j]!;
-      if (isSpace(c)) {
+      if (c === GT) break;
+      if ((BYTE_CLASS[c]! & SPACE) !== 0) {
         j++;
         continue;
       }
-      if (c === GT) break;
       if (c === SLASH) {
         if (j + 1 >= length) return -1;
         if (chunk[j + 1] === GT) {
@@ -594,21 +612,17 @@ export class Tokenizer {
         j++;
         continue;
       }
-      const nameStart = j++; // the first character belongs to the name, even `=`
-      while (j < length) {
-        c = chunk[j]!;
-        if (isSpace(c) || c === SLASH || c === GT || c === EQ) break;
-        j++;
-      }
-      const nameEnd = j;
-      while (j < length && isSpace(chunk[j]!)) j++;
+      const attributeStart = j++; // the first character belongs to the name, even `=`
+      while (j < length && (BYTE_CLASS[chunk[j]!]! & ENDS_ATTRIBUTE_NAME) === 0) j++;
+      const attributeEnd = j;
+      while (j < length && (BYTE_CLASS[chunk[j]!]! & SPACE) !== 0) j++;
       if (j >= length) return -1;
       let valueStart = -1;
       let valueEnd = -1;
       let quote = 0;
       if (chunk[j] === EQ) {
         j++;
-        while (j < length && isSpace(chunk[j]!)) j++;
+        while (j < length && (BYTE_CLASS[chunk[j]!]! & SPACE) !== 0) j++;
         if (j >= length) return -1;
         c = chunk[j]!;
         if (c === DQ || c === SQ) {
@@ -619,17 +633,22 @@ export class Tokenizer {
           valueEnd = j++;
         } else if (c !== GT) {
           valueStart = j;
-          while (j < length && !isSpace(chunk[j]!) && chunk[j] !== GT) j++;
+          while (j < length && (BYTE_CLASS[chunk[j]!]! & ENDS_UNQUOTED) === 0) j++;
           if (j >= length) return -1;
           valueEnd = j;
         }
       }
-      if (record) attributes.push(nameStart - lt, nameEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
-      if (!isEnd && nameEnd - nameStart === MARKER.length && isMarker(chunk, nameStart)) marked = true;
+      if (record) attributes.push(attributeStart - lt, attributeEnd - lt, valueStart === -1 ? -1 : valueStart - lt, valueEnd === -1 ? -1 : valueEnd - lt, quote);
+      if (!isEnd && attributeEnd - attributeStart === MARKER.length && isMarker(chunk, attributeStart)) marked = true;
+    }
+    // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
+    if (name === '' && !record && !marked) {
+      this.#state = S.Data;
+      return j + 1;
     }
     // A marked tag the sink does not otherwise hear of: read again, recording its attributes.
     if (marked && !record) return -1;
-    // j is at the closing `>`.
+    if (marked && !this.#exactNames) name = knownName(chunk, nameStart, nameEnd);
     this.#isEndTag = isEnd;
     this.#name = name;
     this.#selfClosing = selfClosing;
@@ -722,16 +741,15 @@ function isMarker(chunk: Uint8Array, start: number): boolean {
   return true;
 }
 
-function latin1(chunk: Uint8Array, start: number, end: number): string {
-  return (chunk as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+
+/** The next `-` or `<` from `from`, or the chunk's length. */
+function indexOfDashOrLt(chunk: Uint8Array, from: number): number {
+  let i = from;
+  while (i < chunk.length && chunk[i] !== DASH && chunk[i] !== LT) i++;
+  return i;
 }
 
-/**
- * `indexOf` for one byte from `from`. Text runs between tags are often short, where a loop
- * wins; past a few dozen bytes Buffer's native scan is much faster.
- */
+/** `indexOf` for one byte from `from` (Buffer's native scan: faster than a loop even over short runs, measured). */
 function indexOfByte(chunk: Uint8Array, byte: number, from: number): number {
-  const stop = Math.min(from + 32, chunk.length);
-  for (let i = from; i < stop; i++) if (chunk[i] === byte) return i;
-  return stop === chunk.length ? -1 : (chunk as Buffer).indexOf(byte, stop);
+  return (chunk as Buffer).indexOf(byte, from);
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../policy/load.js';
-import { compileTrackers, urlLocation } from './trackers.js';
+import { compileTrackers, urlHostAt, urlLocation } from './trackers.js';
 
 const trackers = compileTrackers(
   loadPolicy({
@@ -72,5 +73,18 @@ describe('matching tracker URLs', () => {
   it('should give host and path', () => {
     const location = urlLocation('//Example.COM:8080/a/b?c#d')!;
     expect([location.host, location.path()]).toEqual(['example.com:8080', '/a/b']);
+  });
+
+  it('should read the same host from the bytes as from the decoded text, whatever the URL', () => {
+    const piece = fc.constantFrom('', ' ', '\t', '\n', '\f', '\v', 'http', 'HTTPS', 's', ':', '/', '//', '\\', 'js.hs-scripts.com', 'A.b', '.', ':443', ':80', ':8080', '@', '&amp;', '&#x2F;', '&#58;', '?q', '#f', 'é', '\u00a0', 'x', '-', '+', 'data:', 'javascript:', '[::1]', '%2F', '\0');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.string({ maxLength: 3 }), (pieces, prefix) => {
+        const value = pieces.join('');
+        const bytes = Buffer.from(prefix + value);
+        const start = Buffer.byteLength(prefix);
+        expect(urlHostAt(bytes, start, bytes.length)).toBe(urlLocation(value)?.host);
+      }),
+      { seed: 12, numRuns: 5000 },
+    );
   });
 });

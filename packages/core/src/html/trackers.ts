@@ -1,10 +1,13 @@
 import { decodeHTMLAttribute } from 'entities';
 import type { Policy, TrackerDeclaration } from '../policy/schema.js';
+import { latin1 } from './latin1.js';
 
 /** The policy's trackers, compiled for matching URLs and inline scripts in markup. */
 export interface TrackerMatcher {
   /** The tracker a URL attribute value (raw, as in the markup) points at. */
   matchUrl(rawValue: string): TrackerDeclaration | undefined;
+  /** The same for the value's bytes, `bytes` from `start` to `end` (no string is built for most values). */
+  matchUrlAt(bytes: Buffer, start: number, end: number): TrackerDeclaration | undefined;
   /** The trackers the candidates of a `srcset` point at. */
   matchSrcset(rawValue: string): TrackerDeclaration[];
   /** The trackers whose inline signatures occur in a script's text. */
@@ -93,17 +96,35 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     return undefined;
   };
 
-  const matchUrl = (rawValue: string): TrackerDeclaration | undefined => {
-    const location = urlLocation(rawValue);
-    if (!location) return undefined;
+  const matchLocation = (host: string, path: () => string): TrackerDeclaration | undefined => {
     // An entry with a port matches that port only; one without matches the host on any port.
-    const found = matchHost(location.host, location.path);
-    const port = location.host.lastIndexOf(':');
-    return found ?? (port === -1 ? undefined : matchHost(location.host.slice(0, port), location.path));
+    const found = matchHost(host, path);
+    const port = host.lastIndexOf(':');
+    return found ?? (port === -1 ? undefined : matchHost(host.slice(0, port), path));
+  };
+
+  const matchText = (rawValue: string): TrackerDeclaration | undefined => {
+    const location = urlLocation(rawValue);
+    return location && matchLocation(location.host, location.path);
+  };
+
+  const matchUrlAt = (bytes: Buffer, start: number, end: number): TrackerDeclaration | undefined => {
+    const host = hostAt(bytes, start, end);
+    if (host === undefined) return undefined;
+    const text = () => bytes.toString('utf8', start, end);
+    return host === SLOW ? matchText(text()) : matchLocation(host, () => urlLocation(text())?.path() ?? '/');
+  };
+
+  const matchUrl = (rawValue: string): TrackerDeclaration | undefined => {
+    const bytes = Buffer.from(rawValue, 'utf8');
+    const host = hostAt(bytes, 0, bytes.length);
+    if (host === undefined) return undefined;
+    return host === SLOW ? matchText(rawValue) : matchLocation(host, () => urlLocation(rawValue)?.path() ?? '/');
   };
 
   return {
     matchUrl,
+    matchUrlAt,
     matchSrcset(rawValue) {
       const found: TrackerDeclaration[] = [];
       for (const candidate of rawValue.split(/[\s,]+/)) {
@@ -117,6 +138,78 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }
+
+/** `hostAt` cannot tell from the bytes alone: the URL needs the full reading of `urlLocation`. */
+const SLOW = Symbol('slow');
+
+const isUrlSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+const isHostByte = (c: number) => ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+const isSchemeByte = (c: number) => isHostByte(c) || c === 0x2b;
+/** After a host or port: `/`, `?`, `#`. */
+const endsHost = (c: number) => c === 0x2f || c === 0x3f || c === 0x23;
+const HTTP = 0x68747470; // "http"
+
+/**
+ * The host `urlLocation` gives for the URL in `bytes` from `start` to `end`, read from the
+ * bytes for the plain forms (`https://host/…`, `//host:8080/…`, relative URLs, other
+ * schemes): undefined when it is not a network URL, SLOW when the value needs decoding or
+ * the URL parser (character references, tabs or newlines, backslashes, user info, non-ASCII).
+ */
+function hostAt(bytes: Buffer, start: number, end: number): string | undefined | typeof SLOW {
+  let k = start;
+  while (k < end && isUrlSpace(bytes[k]!)) k++;
+  if (k === end) return undefined;
+  let c = bytes[k]!;
+  if (c === 0x2f || c === 0x5c) {
+    const next = k + 1 < end ? bytes[k + 1]! : -1;
+    if (c === 0x2f && next === 0x2f) return hostFrom(bytes, k + 2, end);
+    // `/\`, `\\`, `/` + tab + `/` are network URLs to the URL parser; any other path is relative.
+    return next === 0x5c || next === 0x2f || next === 0x09 || next === 0x0a || next === 0x0d || next === 0x26 ? SLOW : undefined;
+  }
+  if ((c | 0x20) < 0x61 || (c | 0x20) > 0x7a) return c === 0x26 || c >= 0x80 || c === 0x0b ? SLOW : undefined;
+  // A scheme, or a relative path that starts with a letter.
+  let colon = k + 1;
+  while (colon < end && isSchemeByte(bytes[colon]!)) colon++;
+  if (colon === end) return undefined;
+  c = bytes[colon]!;
+  if (c !== 0x3a) return c === 0x26 || c === 0x09 || c === 0x0a || c === 0x0d ? SLOW : undefined;
+  const length = colon - k;
+  const http = length >= 4 && length <= 5 && (((bytes[k]! | 0x20) << 24) | ((bytes[k + 1]! | 0x20) << 16) | ((bytes[k + 2]! | 0x20) << 8) | (bytes[k + 3]! | 0x20)) === HTTP && (length === 4 || (bytes[k + 4]! | 0x20) === 0x73);
+  // Other schemes (data:, javascript:, mailto: …) never load from a host.
+  if (!http) return undefined;
+  return colon + 2 < end && bytes[colon + 1] === 0x2f && bytes[colon + 2] === 0x2f ? hostFrom(bytes, colon + 3, end) : SLOW;
+}
+
+/** The host (and port when not the default) starting at `from`, when it ends plainly. */
+function hostFrom(bytes: Buffer, from: number, end: number): string | typeof SLOW {
+  let k = from;
+  let upper = false;
+  while (k < end && isHostByte(bytes[k]!)) {
+    if (bytes[k]! <= 0x5a && bytes[k]! >= 0x41) upper = true;
+    k++;
+  }
+  const hostEnd = k;
+  if (hostEnd === from) return SLOW;
+  let portEnd = k;
+  if (k < end && bytes[k] === 0x3a) {
+    portEnd = k + 1;
+    while (portEnd < end && bytes[portEnd]! >= 0x30 && bytes[portEnd]! <= 0x39) portEnd++;
+    if (portEnd === k + 1) return SLOW;
+  }
+  if (portEnd < end && !endsHost(bytes[portEnd]!)) return SLOW;
+  let host = latin1(bytes, from, bytes[hostEnd - 1] === 0x2e ? hostEnd - 1 : hostEnd);
+  if (upper) host = host.toLowerCase();
+  if (portEnd === hostEnd) return host;
+  const port = latin1(bytes, hostEnd, portEnd);
+  return port === ':443' || port === ':80' ? host : host + port;
+}
+
+/** `urlLocation(value)?.host` for the value in `bytes` from `start` to `end`, without a string for the plain forms. */
+export function urlHostAt(bytes: Buffer, start: number, end: number): string | undefined {
+  const host = hostAt(bytes, start, end);
+  return host === SLOW ? urlLocation(bytes.toString('utf8', start, end))?.host : host;
+}
+
 
 /**
  * Host (with `:port` when not the default) and path of an absolute or protocol-relative
