@@ -40,7 +40,8 @@ nav a{margin-right:1rem}iframe{border:1px solid #888;max-width:100%}.state{backg
 // The box above was rendered for the state at page load; a choice made in the banner, in place, updates it.
 document.addEventListener('consent-guard:state', function (event) {
   var state = event.detail;
-  var show = function (key, text) { document.querySelector('[data-state="' + key + '"]').textContent = text; };
+  // A page without the box (the PHP demo's, which cannot know the choice) has nothing to update.
+  var show = function (key, text) { var box = document.querySelector('[data-state="' + key + '"]'); if (box) box.textContent = text; };
   show('decided', String(state.decided));
   show('granted', state.granted.join(', ') || 'none');
   show('denied', state.denied.join(', ') || 'none');

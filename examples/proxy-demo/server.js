@@ -20,7 +20,7 @@ const pages = Object.fromEntries(
   ['A', 'B'].map((variant) => [
     `page-${variant}.php`,
     demoPage({ framework: 'PHP, behind the proxy', consent: NO_STATE, variant, trackers }).replace(
-      /<p class="state">[\s\S]*?<\/p>/,
+      /<p class="state"[^>]*>[\s\S]*?<\/p>/,
       '<p class="state">This page is rendered by PHP <?= PHP_VERSION ?>, which received these cookies: <code><?= htmlspecialchars($cookiesSeen) ?></code>. It tried to set <code>PHPSESSID</code> (essential), <code>__ab12</code> (statistics) and <code>undeclared_tracker</code>, which no policy declares. View the page\'s source to see the tags that wait for your consent.</p>',
     ),
   ]),
