@@ -8,7 +8,8 @@ export interface MarkupContext {
   readonly trackers: TrackerMatcher;
   /** Category ids the policy declares. */
   readonly categories: ReadonlySet<string>;
-  readonly granted: ReadonlySet<string>;
+  /** Whether the visitor granted a category (asking is how the page comes to depend on the state). */
+  isGranted(category: string): boolean;
   /** False in report-only mode: decide and report, change nothing. */
   readonly enforce: boolean;
   readonly report: (event: MarkupEvent) => void;
@@ -58,7 +59,7 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
     if (!attribute) continue;
     const value = tag.value(attribute);
     const trackers = name.endsWith('srcset') ? context.trackers.matchSrcset(value) : [context.trackers.matchUrl(value)];
-    const denied = trackers.find((tracker) => tracker && !context.granted.has(tracker.category));
+    const denied = trackers.find((tracker) => tracker && !context.isGranted(tracker.category));
     if (denied) return block(context, tag, denied.category, denied, value);
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;
@@ -67,13 +68,13 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
 
 /** An inline script, judged by the signatures in its text: any denied tracker in it blocks it. */
 export function decideInlineScript(context: MarkupContext, tag: StartTag, text: Buffer): Buffer | undefined {
-  const denied = context.trackers.matchInline(text).find((tracker) => !context.granted.has(tracker.category));
+  const denied = context.trackers.matchInline(text).find((tracker) => !context.isGranted(tracker.category));
   return denied ? block(context, tag, denied.category, denied, undefined) : undefined;
 }
 
 function decideMarked(context: MarkupContext, tag: StartTag): Buffer | undefined {
   const category = tag.value(tag.get(MARKER)!).trim();
-  if (context.granted.has(category)) return context.enforce ? activate(tag) : undefined;
+  if (context.isGranted(category)) return context.enforce ? activate(tag) : undefined;
   if (!context.categories.has(category)) context.report({ type: 'unknown-category', element: tag.name, category });
   return block(context, tag, category, undefined, undefined);
 }
