@@ -286,7 +286,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     if (plan.kind === 'pass') {
       if (plan.report) this.#reportSkip(plan.report);
       if (enforce && res.statusCode === 304 && this.#etagTranslated) {
-        this.#pageVaries = true;
+        this.#pageVaries = this.#context.sharedPageState === undefined;
         this.#tagEtag(res);
       }
       return;
