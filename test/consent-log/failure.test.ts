@@ -6,7 +6,8 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres-server.j
 
 let server: PostgresServer;
 beforeAll(async () => {
-  server = await startPostgres();
+  // This test stops and starts its server, so it always runs one of its own.
+  server = await startPostgres({ throwaway: true });
 }, 120_000);
 afterAll(() => server?.destroy());
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './browser.js';
-import { startDemo, type Demo } from './demo.js';
+import { startDemo, stopSites, type Demo } from './demo.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await demo?.stop();
+  await stopSites();
 });
 
 /** axe-core's violations of serious or critical impact within `selector`. */

@@ -12,6 +12,10 @@ export interface Demo {
 
 const STARTED = / on (http:\/\/localhost:\d+)/;
 
+// Every site started and not yet stopped, so that a suite whose setup failed half-way (no
+// browser, say) still stops the ones that did start: its afterAll calls stopSites().
+const running = new Set<ChildProcess>();
+
 export function startDemo(framework: DemoFramework, env: Record<string, string> = {}): Promise<Demo> {
   return startSite(fileURLToPath(new URL(`../../examples/${framework}-demo/server.js`, import.meta.url)), env);
 }
@@ -23,6 +27,8 @@ export function startSite(script: string, env: Record<string, string> = {}): Pro
     env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not start within 20 s:\n${output}`)), 20_000);
@@ -31,7 +37,8 @@ export function startSite(script: string, env: Record<string, string> = {}): Pro
       child.kill();
       reject(error);
     };
-    child.once('exit', (code) => fail(new Error(`${name} exited with ${code}:\n${output}`)));
+    const exited = (code: number | null) => fail(new Error(`${name} exited with ${code}:\n${output}`));
+    child.once('exit', exited);
     child.stderr.on('data', (data: Buffer) => (output += data));
     // Read stdout to the end: the demo logs every report, and a full pipe would stall it.
     child.stdout.on('data', (data: Buffer) => {
@@ -39,14 +46,19 @@ export function startSite(script: string, env: Record<string, string> = {}): Pro
       const started = STARTED.exec(output);
       if (!started) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', exited);
       resolve({ origin: started[1]!, stop: () => stop(child) });
     });
   });
 }
 
+/** Stops every site this test file started that is still running. */
+export function stopSites(): Promise<void> {
+  return Promise.all([...running].map(stop)).then(() => undefined);
+}
+
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { launchChromium } from './browser.js';
-import { startDemo, type Demo, type DemoFramework } from './demo.js';
+import { startDemo, stopSites, type Demo, type DemoFramework } from './demo.js';
 
 // A browser is slower than supertest, and the shared machines are busy.
 vi.setConfig({ testTimeout: 60_000 });
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all(Object.values(demos).map((demo) => demo.stop()));
+  await stopSites();
 });
 
 interface Visit {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POLICY } from '../helpers/apps.js';
 import { runCli } from '../helpers/cli.js';
-import { startDemo, startSite, type Demo } from './demo.js';
+import { startDemo, startSite, stopSites, type Demo } from './demo.js';
 
 // Each scan drives Chromium through a few pages twice (before and after accepting).
 vi.setConfig({ testTimeout: 120_000 });
@@ -29,7 +29,7 @@ beforeAll(async () => {
   [sites.express, sites.koa, sites.leaky] = await Promise.all([startDemo('express'), startDemo('koa'), startSite(LEAKY)]);
 }, 60_000);
 
-afterAll(() => Promise.all(Object.values(sites).map((site) => site.stop())));
+afterAll(stopSites);
 
 describe('consent-guard scan', () => {
   it('should find the Express demo clean: only the essential cookie before consent, every tracker declared after', async () => {
@@ -78,7 +78,9 @@ describe('consent-guard scan', () => {
 
   it('should say clearly what it cannot do (exit 1)', async () => {
     const noBrowser = await runCli(['scan', `${sites.express.origin}/`, '--chromium', '/nonexistent/chromium']);
-    expect(noBrowser).toMatchObject({ code: 1, stderr: expect.stringContaining('scan needs Chromium, and there is none at /nonexistent/chromium') });
+    expect(noBrowser).toMatchObject({ code: 1, stderr: expect.stringMatching(/^consent-guard: scan needs Chromium, and there is none at \/nonexistent\/chromium: install Chrome or Chromium, or on Linux x64 `npm install -D @sparticuz\/chromium@147.0.0`, or name one with --chromium <path> or CONSENT_GUARD_CHROMIUM\n$/) });
+    const namedInEnvironment = await runCli(['scan', `${sites.express.origin}/`], { env: { CONSENT_GUARD_CHROMIUM: '/nonexistent/chrome' } });
+    expect(namedInEnvironment).toMatchObject({ code: 1, stderr: expect.stringMatching(/^consent-guard: scan needs Chromium, and there is none at \/nonexistent\/chrome: [^\n]+\n$/) });
     const notUrl = await runCli(['scan', 'localhost:3000']);
     expect(notUrl).toMatchObject({ code: 1, stderr: expect.stringContaining('scan needs an http or https URL') });
     const down = await runCli(['scan', 'http://localhost:9/']);

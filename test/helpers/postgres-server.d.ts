@@ -6,4 +6,4 @@ export interface PostgresServer {
   createSchema(name: string): Promise<string>;
   destroy(): Promise<void>;
 }
-export function startPostgres(options?: { durable?: boolean }): Promise<PostgresServer>;
+export function startPostgres(options?: { durable?: boolean; throwaway?: boolean }): Promise<PostgresServer>;

@@ -17,7 +17,8 @@ Commands:
       --pages <n>               Same-origin pages to visit (default: 10).
       --json                    Print the report as JSON.
       --suggest                 Also print a policy draft for what the policy does not declare.
-      --chromium <path>         The browser (default: $CONSENT_GUARD_CHROMIUM or /usr/bin/chromium).
+      --chromium <path>         The browser (default: $CONSENT_GUARD_CHROMIUM, else an installed
+                                Chrome/Chromium/Edge, Playwright's, or @sparticuz/chromium).
   records export                The consent log's records of a time range, oldest first.
       --store <db>              A SQLite file or a postgres:// URL (required).
       --since <date>            From this date or time, inclusive (ISO 8601, UTC when no offset).

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { inspectPolicy, loadPolicy, PolicyError, type Policy } from '@consent-guard/core';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { ChromiumNotFound, findChromium, HEADLESS_ARGS } from '../chromium.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 import { progress } from '../progress.js';
 import { analyze } from './analyze.js';
@@ -16,7 +16,6 @@ interface ScanOptions {
   readonly chromium?: string | undefined;
 }
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 // What a policy-less scan's draft is measured against: nothing declared.
 const NOTHING_DECLARED = { revision: 'draft', categories: { essential: { label: 'Essential', required: true } } };
 
@@ -33,7 +32,15 @@ export async function scan(target: string, options: ScanOptions, io: Io): Promis
     return EXIT.error;
   }
   const against = policy ?? loadPolicy(NOTHING_DECLARED);
-  const browser = await launch(options.chromium ?? process.env.CONSENT_GUARD_CHROMIUM ?? DEFAULT_CHROMIUM);
+  let executablePath: string;
+  try {
+    executablePath = await findChromium({ explicit: options.chromium });
+  } catch (error) {
+    if (!(error instanceof ChromiumNotFound)) throw error;
+    io.stderr.write(`consent-guard: scan needs Chromium, and ${error.message}\n`);
+    return EXIT.error;
+  }
+  const browser = await chromium.launch({ executablePath, args: [...HEADLESS_ARGS] });
   let result: ScanResult;
   try {
     const bar = progress(io, 'scan');
@@ -76,14 +83,4 @@ function pageLimit(value: string | undefined): number {
   const pages = Number(value);
   if (!Number.isInteger(pages) || pages < 1 || pages > 1000) throw new UsageError(`--pages must be a whole number from 1 to 1000, not "${value}"`);
   return pages;
-}
-
-async function launch(executablePath: string): Promise<Browser> {
-  if (!existsSync(executablePath)) {
-    throw new UsageError(`scan needs Chromium, and there is none at ${executablePath}: install Debian's (apt-get install chromium) or pass --chromium <path>`);
-  }
-  return chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }
