@@ -18,6 +18,18 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
   return (server.address() as AddressInfo).port;
 }
 
+async function get(port: number): Promise<{ headers: IncomingMessage['headers']; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ port }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 /** `count` repetitions of TRACKED, in 64 KB chunks that cut tags anywhere. */
 function page(count: number): Readable {
   const block = Buffer.concat(Array.from({ length: 1000 }, () => TRACKED));
@@ -99,6 +111,45 @@ describe.each(['express5', 'koa3'] as Framework[])('streaming pages on %s', (fra
       }).end();
     });
     expect(body.equals(Buffer.concat([NEUTRALIZED, NEUTRALIZED]))).toBe(true);
+  });
+
+  it('should read a small page of known length whole, and send it with the Content-Length of what it became', async () => {
+    const port = await listen(
+      route((res) => {
+        res.setHeader('Content-Length', TRACKED.length * 3);
+        res.write(TRACKED.subarray(0, 20));
+        setImmediate(() => {
+          res.write(Buffer.concat([TRACKED.subarray(20), TRACKED]));
+          setImmediate(() => res.end(TRACKED));
+        });
+      }),
+    );
+    const { headers, body } = await get(port);
+    expect(body.equals(Buffer.concat([NEUTRALIZED, NEUTRALIZED, NEUTRALIZED]))).toBe(true);
+    expect(headers['content-length']).toBe(String(NEUTRALIZED.length * 3));
+  });
+
+  it('should let a held page go, in order, when the app sends its head early or writes more than it declared', async () => {
+    const early = await listen(
+      route((res) => {
+        res.setHeader('Content-Length', TRACKED.length * 2);
+        res.write(TRACKED);
+        res.flushHeaders();
+        setImmediate(() => res.end(TRACKED));
+      }),
+    );
+    const flushed = await get(early);
+    expect([flushed.body.equals(Buffer.concat([NEUTRALIZED, NEUTRALIZED])), flushed.headers['content-length']]).toEqual([true, undefined]);
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const longer = await listen(
+      route((res) => {
+        res.setHeader('Content-Length', 10);
+        res.write(TRACKED);
+        res.end(TRACKED);
+      }),
+    );
+    const outgrown = await get(longer);
+    expect([outgrown.body.equals(Buffer.concat([NEUTRALIZED, NEUTRALIZED])), outgrown.headers['content-length']]).toEqual([true, undefined]);
   });
 
   it('should respect backpressure from a slow client', async () => {

@@ -72,10 +72,12 @@ describe('responses from the upstream', () => {
     expect(response.text).toContain('<script type="text/javascript" id="hs-script-loader" async defer src="//js.hs-scripts.com/4242.js">');
   });
 
-  it('should purge a stored cookie of a refused category', async () => {
+  it('should purge a stored cookie of a refused category on a page view, and leave an API answer cacheable', async () => {
     const consent = await consentCookie({ action: 'reject-all' });
-    const response = await request(url).get('/data').set('Cookie', `${consent}; __hstc=old`).expect(200);
-    expect(response.headers['set-cookie']).toEqual([expect.stringMatching(/^__hstc=; Path=\/; Expires=Thu, 01 Jan 1970/)]);
+    const navigation = await request(url).get('/data').set('Cookie', `${consent}; __hstc=old`).set('Sec-Fetch-Dest', 'document').expect(200);
+    expect(navigation.headers['set-cookie']).toEqual([expect.stringMatching(/^__hstc=; Path=\/; Expires=Thu, 01 Jan 1970/)]);
+    const api = await request(url).get('/data').set('Cookie', `${consent}; __hstc=old`).set('Sec-Fetch-Dest', 'empty').expect(200);
+    expect(api.headers['set-cookie']).toBeUndefined();
   });
 
   it("should answer HEAD with the judged head and no body", async () => {

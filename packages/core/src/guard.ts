@@ -6,6 +6,7 @@ import { compileSources, type ConsentSources } from './consent-sources/sources.j
 import { handleConsentRequest, type EndpointInput, type EndpointResponse } from './endpoint/handle.js';
 import { GuardedResponse, type Connection, type GuardContext } from './guarded-response.js';
 import { compileTrackers } from './html/trackers.js';
+import { consentReach } from './consent-reach.js';
 import { compilePolicy, type CompiledPolicy } from './policy/compile.js';
 import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
@@ -82,6 +83,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const consentLog = resolved.consentLog && createConsentLog(resolved.consentLog, logEvents(resolved.mode, report));
 
   const trackers = compileTrackers(compiled.policy);
+  const reach = consentReach(compiled, trackers);
+  const consentMode = usesConsentMode(compiled.policy);
   const context: GuardContext = {
     compiled,
     trackers,
@@ -89,9 +92,11 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     report,
     log: consentLog,
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
+    reach,
+    pagesMayChange: resolved.mode === 'enforce' && ((resolved.banner && resolved.endpoint !== false) || reach.optional || consentMode),
     // Nothing stored, no signal, opt-in: only the required categories.
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
-    consentMode: usesConsentMode(compiled.policy),
+    consentMode,
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);
@@ -109,6 +114,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
       return GuardedResponse.existing(res, context) ?? new GuardedResponse(context, req, res, connection, read(req, connection));
     },
     handleEndpoint(guarded, input) {
+      guarded.showsState();
       // A browser navigating to the endpoint (a "change your choice" link) gets the page, not JSON.
       const { method, headers } = input.req;
       if ((method === 'GET' || method === 'HEAD') && /\btext\/html\b/i.test(headers.accept ?? '') && !/\bapplication\/json\b/i.test(headers.accept ?? '')) {
@@ -125,6 +131,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     },
     handleDeclaration(guarded, req) {
       guarded.suppressBanner();
+      guarded.showsState();
       return declarationPage(context, guarded, req, resolved.declaration || '/');
     },
     htmlRewriter(state, { returnTo, onReport } = {}) {

@@ -16,7 +16,8 @@ import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/bod
 import { methodTarget } from './node/methods.js';
 import type { Coding } from './node/recoder.js';
 import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
-import { consentEtag, dropRangeForPages, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
+import type { ConsentReach } from './consent-reach.js';
+import { consentEtag, dropRangeForPages, isHtml, isPageView, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
 import type { ResolvedOptions } from './options.js';
 import type { CompiledPolicy } from './policy/compile.js';
 import { purgeHeaders } from './purge.js';
@@ -31,8 +32,12 @@ export interface GuardContext {
   readonly report: Reporter;
   /** The consent log, when `consentLog` is configured. */
   readonly log: ConsentLogWriter | undefined;
-  /** The Vary value of every guarded response: the cookie, and the GPC signal when honoured. */
+  /** The Vary value of a response that depends on consent: the cookie, and the GPC signal when honoured. */
   readonly vary: string;
+  /** What in the policy can make a response depend on consent. */
+  readonly reach: ConsentReach;
+  /** Some page can differ from what the app sent, in some state (enforcing, with a banner, an optional category or Consent Mode). */
+  readonly pagesMayChange: boolean;
   /** With `cache: 'shared'`, the state every page is rewritten for: nothing optional granted. */
   readonly sharedPageState: ConsentState | undefined;
   /** The policy maps categories to Google Consent Mode: pages with a Google tag get its default. */
@@ -50,11 +55,14 @@ export interface Connection {
 
 const DISCARD: BodyTransform = { write: () => Buffer.alloc(0), end: () => Buffer.alloc(0) };
 
+/** A page of at most this many bytes, with a Content-Length, is read whole before its head is written. */
+const WHOLE_BODY_LIMIT = 256 * 1024;
+
 /**
  * One response under the guard: at header time it removes every Set-Cookie the visitor's
- * consent does not allow, adds deletions for stored cookies of denied categories, marks
- * the response as varying by Cookie (and Sec-GPC), and chooses whether its HTML body is
- * rewritten.
+ * consent does not allow, adds deletions for stored cookies of denied categories on page
+ * views, chooses whether its HTML body is rewritten, and marks the response as varying by
+ * Cookie (and Sec-GPC) when, and only when, it can differ by consent.
  */
 export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly consent: RequestConsent;
@@ -74,6 +82,14 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #etagTranslated: boolean;
   readonly #res: ServerResponse;
   #bannerSuppressed = false;
+  /** The head (its cookies, purges, the guard's own answers) can differ from one consent state to another. */
+  #variesByState = false;
+  /** The body can differ from one consent state to another: its ETag is keyed on the state. */
+  #pageVaries = false;
+  /** The page's texts (banner, placeholders) follow Accept-Language. */
+  #byLanguage = false;
+  /** A whole body came out different from the app's. */
+  #rewritten = false;
   #textsForRequest: { locale: string; messages: Messages } | undefined;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
@@ -85,7 +101,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const target = methodTarget(res);
     hookResponseHeaders(res, this, target);
     hookResponseBody(this, target);
-    dropRangeForPages(req);
+    if (context.pagesMayChange) dropRangeForPages(req);
     this.#etagTranslated = translateIfNoneMatch(req, this.#pageState);
   }
 
@@ -124,6 +140,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.#purgeUndeclared = purgeUndeclared;
   }
 
+  /** This response is the guard's own answer about the visitor's consent (the endpoint, the declaration page). */
+  showsState(): void {
+    this.#variesByState = true;
+  }
+
   /** How the guard's own styles and scripts get past this response's CSP, as it stands now. */
   get embedding(): Embedding {
     const nonce = this.#connection.cspNonce?.();
@@ -138,44 +159,44 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   }
 
   onHeaders(res: ServerResponse): void {
-    const { compiled, options, report } = this.#context;
+    const { compiled, options, report, reach } = this.#context;
     const values = setCookieValues(res.getHeader('set-cookie'));
     const allowed = this.#judge(values);
-    const purges = this.consent.hasCookies
-      ? purgeHeaders({
-          compiled,
-          state: this.state,
-          cookies: this.consent.cookies,
-          beingSet: allowed.length === 0 ? NO_NAMES : new Set(allowed.map(cookieName)),
-          secure: () => this.secure,
-          includeUndeclared: this.#purgeUndeclared,
-        })
-      : [];
+    // Purges go on page views and on responses that set cookies anyway: static files and API answers stay cacheable.
+    const purgesHere = this.#purgeUndeclared || values.length > 0 || isPageView(this.#req, res);
+    const purges =
+      purgesHere && this.consent.hasCookies
+        ? purgeHeaders({
+            compiled,
+            state: this.state,
+            cookies: this.consent.cookies,
+            beingSet: allowed.length === 0 ? NO_NAMES : new Set(allowed.map(cookieName)),
+            secure: () => this.secure,
+            includeUndeclared: this.#purgeUndeclared,
+          })
+        : [];
+    // With a shared cache the page is everyone's: only a response that does purge says so (and is not cached).
+    if (purgesHere && reach.purgeable && (this.#context.sharedPageState === undefined || purges.length > 0)) this.#variesByState = true;
     if (report.active) {
       for (const purge of purges) report(contextual(this.reportContext, { type: 'cookie-purged', ...purge.event }));
     }
-    if (options.mode === 'enforce') {
-      if (allowed.length !== values.length || purges.length > 0) {
-        const all = purges.length === 0 ? allowed : [...allowed, ...purges.map((purge) => purge.header)];
-        if (all.length > 0) res.setHeader('Set-Cookie', all);
-        else res.removeHeader('Set-Cookie');
-      }
-      this.#markVary(res, values.length > 0 || purges.length > 0);
+    if (options.mode === 'enforce' && (allowed.length !== values.length || purges.length > 0)) {
+      const all = purges.length === 0 ? allowed : [...allowed, ...purges.map((purge) => purge.header)];
+      if (all.length > 0) res.setHeader('Set-Cookie', all);
+      else res.removeHeader('Set-Cookie');
     }
     this.#planBodyAtHead(res);
+    if (options.mode === 'enforce') this.#markVary(res);
   }
 
   /**
    * What a shared cache must key this response on (RFC 9110 section 12.5.5): the visitor's
-   * cookies and GPC signal when the head or body depends on them (with `cache: 'shared'`
-   * only the Set-Cookie headers can), and the language of an inserted banner.
+   * cookies and GPC signal when the head or body can differ by consent, and the language of
+   * an inserted banner or placeholder. A response that cannot differ gets nothing added.
    */
-  #markVary(res: ServerResponse, judgedCookies: boolean): void {
-    const dependsOnConsent = this.#context.sharedPageState === undefined || judgedCookies;
-    const fields = dependsOnConsent ? this.#context.vary : '';
-    // The banner's texts, and a placeholder's in a page with denied categories, follow Accept-Language.
-    const byLanguage = (this.#pageState.denied.length > 0 || this.#bannerDue()) && isHtml(res);
-    const all = byLanguage ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
+  #markVary(res: ServerResponse): void {
+    const fields = this.#variesByState || this.#pageVaries ? this.#context.vary : '';
+    const all = this.#byLanguage ? (fields ? `${fields}, Accept-Language` : 'Accept-Language') : fields;
     if (!all) return;
     // Most responses have no Vary yet.
     if (res.hasHeader('vary')) vary(res, all);
@@ -198,20 +219,38 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.#reportSkip(`the compressed body could not be decoded (${error.message}); the response was aborted`);
   }
 
+  holdsWholeBody(res: ServerResponse): boolean {
+    if (this.#context.options.mode !== 'enforce') return false;
+    const length = Number(res.getHeader('content-length'));
+    if (!(length > 0 && length <= WHOLE_BODY_LIMIT)) return false;
+    const plan = planBody(this.#req, res);
+    return plan.kind === 'rewrite' && !plan.coding;
+  }
+
   wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
+    this.#bodyDone = true;
+    const { reach, consentMode, options } = this.#context;
+    const shared = this.#context.sharedPageState !== undefined;
     if (this.#nothingToChange(res, chunk)) {
-      this.#bodyDone = true;
+      // Another state may still add the banner, or neutralize a tracker this one granted.
+      this.#pageVaries ||= !shared && (this.#bannerOn(res) || reach.optionalTrackers);
       return chunk;
     }
-    const rewriter = this.#pageRewriter(res);
+    // Shared: the page is rewritten for one state, whoever asks.
+    const rewriter = this.#pageRewriter(res, shared ? undefined : () => {
+      this.#pageVaries = true;
+    });
     const head = rewriter.write(chunk);
     const tail = rewriter.end();
-    this.#bodyDone = true;
-    if (this.#context.options.mode === 'report-only') return chunk;
+    if (!shared && (this.#bannerOn(res) || (consentMode && reach.consentModeVaries && mayHaveGoogleTag(chunk)))) this.#pageVaries = true;
+    // Texts were asked for: a banner or a placeholder went in.
+    this.#byLanguage = this.#textsForRequest !== undefined;
+    if (options.mode === 'report-only') return chunk;
     const body = tail.length > 0 ? Buffer.concat([head, tail]) : head;
-    if (res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
+    this.#rewritten = body !== chunk && !body.equals(chunk);
+    if (this.#rewritten && res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
     return body;
   }
 
@@ -221,25 +260,45 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
    * has none. The rewriter is then not run at all.
    */
   #nothingToChange(res: ServerResponse, body: Buffer): boolean {
-    const { trackers, consentMode } = this.#context;
-    if (this.#pageState.denied.some((id) => trackers.categories.has(id)) || this.#wantsBanner(res)) return false;
-    return !mayHaveMarkers(body) && !(consentMode && mayHaveGoogleTag(body));
+    if (this.#deniesTrackers() || this.#wantsBanner(res)) return false;
+    return !mayHaveMarkers(body) && !(this.#context.consentMode && mayHaveGoogleTag(body));
   }
 
-  /** Header time, after the cookies: rewrite the body, or let it pass (and say why, if it matters). */
+  /** The state the page is rewritten for denies a category that has trackers. */
+  #deniesTrackers(): boolean {
+    const { trackers } = this.#context;
+    return this.#pageState.denied.some((id) => trackers.categories.has(id));
+  }
+
+  /**
+   * Header time, after the cookies: rewrite the body, or let it pass (and say why, if it
+   * matters). Where the body is not known (streamed, HEAD, 304), what the page can become
+   * is judged from the policy and the state.
+   */
   #planBodyAtHead(res: ServerResponse): void {
     const enforce = this.#context.options.mode === 'enforce';
     if (this.#bodyDone) {
-      if (enforce) this.#tagEtag(res);
+      // The app's ETag stays only on bytes that are its own in every state.
+      if (enforce && (this.#rewritten || this.#pageVaries)) this.#tagEtag(res);
       return;
     }
     const plan = planBody(this.#req, res);
     if (plan.kind === 'pass') {
       if (plan.report) this.#reportSkip(plan.report);
-      if (enforce && res.statusCode === 304 && this.#etagTranslated) this.#tagEtag(res);
+      if (enforce && res.statusCode === 304 && this.#etagTranslated) {
+        this.#pageVaries = this.#context.sharedPageState === undefined;
+        this.#tagEtag(res);
+      }
       return;
     }
+    if (plan.kind === 'head') {
+      this.#planHead(res, enforce);
+      return;
+    }
+    const mayVary = this.#context.sharedPageState === undefined && (this.#bannerOn(res) || this.#context.reach.optional);
     if (plan.kind === 'refuse-range') {
+      // A page no state changes has nothing to neutralize: the range is the app's.
+      if (!mayVary && !this.#wantsBanner(res) && !this.#context.consentMode) return;
       this.#reportSkip('a byte range of an HTML page was refused (416)');
       if (enforce) {
         refuseRange(res);
@@ -247,10 +306,28 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       }
       return;
     }
+    this.#pageVaries ||= mayVary;
+    this.#byLanguage = this.#wantsBanner(res) || this.#pageState.denied.length > 0;
     this.#body = this.#pageRewriter(res);
     this.#coding = plan.coding;
     if (!enforce) return; // report-only: the bytes stay the app's, and so do its headers
     res.removeHeader('Content-Length');
+    this.#tagEtag(res);
+  }
+
+  /**
+   * A HEAD of a page that GET would rewrite: the headers GET would get (RFC 9110 section
+   * 9.3.2) for a page without author-marked tags, as far as they can be known without the
+   * body. Content-Length goes only when GET's would be computed as the page is rewritten.
+   */
+  #planHead(res: ServerResponse, enforce: boolean): void {
+    const varies = this.#context.sharedPageState === undefined && (this.#bannerOn(res) || this.#context.reach.optionalTrackers);
+    const banner = this.#wantsBanner(res);
+    if (!varies && !banner) return;
+    this.#pageVaries ||= varies;
+    this.#byLanguage = banner || this.#deniesTrackers();
+    if (!enforce) return;
+    if (banner || this.#deniesTrackers()) res.removeHeader('Content-Length');
     this.#tagEtag(res);
   }
 
@@ -259,7 +336,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     if (typeof etag === 'string') res.setHeader('ETag', consentEtag(etag, stateKey(this.#pageState)));
   }
 
-  #pageRewriter(res: ServerResponse): HtmlRewriter {
+  #pageRewriter(res: ServerResponse, onStateDependence?: () => void): HtmlRewriter {
     const { compiled, trackers, options, report } = this.#context;
     const returnTo = safeReturnPath(this.#req.url ?? '/');
     return createPageRewriter({
@@ -275,6 +352,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
         if (report.active) report(contextual(this.reportContext, event));
       },
       atBodyStart: this.#wantsBanner(res) ? this.#banner(returnTo) : undefined,
+      onStateDependence,
       beforeGoogleTag: options.mode === 'enforce' && this.#context.consentMode ? consentModeDefault(compiled.policy, this.#pageState, this.#connection.cspNonce?.()) : undefined,
     });
   }
@@ -284,13 +362,13 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
    * visitor has not decided; with a shared cache into every page, for its script to hide.
    */
   #wantsBanner(res: ServerResponse): boolean {
-    return this.#bannerDue() && isHtml(res);
+    return !this.#pageState.decided && this.#bannerOn(res);
   }
 
-  /** Everything but the content type says the banner goes in. */
-  #bannerDue(): boolean {
+  /** The banner goes into this response in the states that have not decided. */
+  #bannerOn(res: ServerResponse): boolean {
     const { options } = this.#context;
-    return options.banner && options.mode === 'enforce' && options.endpoint !== false && !this.#bannerSuppressed && !this.#pageState.decided;
+    return options.banner && options.mode === 'enforce' && options.endpoint !== false && !this.#bannerSuppressed && isHtml(res);
   }
 
   /** A shared page cannot know the visitor's signal: its banner leaves the GPC line to the browser. */
@@ -341,6 +419,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
       if (known !== undefined) return known;
       const verdict = judgeSetCookie(compiled, this.state, value, now);
       verdicts.set(value, verdict.keep);
+      // Kept or dropped by what the visitor chose: another state would get other headers.
+      if (verdict.category !== undefined && !compiled.requiredIds.has(verdict.category)) this.#variesByState = true;
       if (!report.active) return verdict.keep;
       if (verdict.reason === 'undeclared' || verdict.reason === 'undeclared-allowed') {
         report(contextual(this.reportContext, { type: 'cookie-undeclared', name: verdict.name, action: verdict.keep ? 'allowed' : 'blocked' }));
@@ -357,9 +437,4 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 function cookieName(setCookie: string): string {
   const end = setCookie.indexOf('=');
   return (end === -1 ? '' : setCookie.slice(0, end)).trim();
-}
-
-/** An HTML page (not XHTML: the banner's markup is HTML, not XML). */
-function isHtml(res: ServerResponse): boolean {
-  return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
 }

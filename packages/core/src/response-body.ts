@@ -7,11 +7,16 @@ import type { Coding } from './node/recoder.js';
 export type BodyPlan =
   | { readonly kind: 'rewrite'; readonly coding?: Coding }
   | { readonly kind: 'pass'; readonly report?: string }
-  | { readonly kind: 'refuse-range' };
+  | { readonly kind: 'refuse-range' }
+  /** A HEAD of a page GET would rewrite: no body, but the headers GET would get. */
+  | { readonly kind: 'head' };
 
 const PASS: BodyPlan = { kind: 'pass' };
+const HEAD: BodyPlan = { kind: 'head' };
+const REFUSE_RANGE: BodyPlan = { kind: 'refuse-range' };
 /** The media types rewritten, tested without building strings (every response goes through here). */
 const HTML_TYPE = /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i;
+const ATTACHMENT = /^\s*attachment\s*(?:;|$)/i;
 const CODINGS = new Map<string, Coding>([
   ['gzip', 'gzip'],
   ['x-gzip', 'gzip'],
@@ -22,22 +27,25 @@ const CODINGS = new Map<string, Coding>([
 /**
  * Whether the body is HTML the guard must rewrite, and in which Content-Encoding it comes
  * (compression that ran first: decoded, rewritten, encoded again). Skipped, as compression
- * skips: HEAD, 1xx, 204 and 304 (no body), other media types, `Cache-Control: no-transform`.
+ * skips: 1xx, 204 and 304 (no body), other media types, `Cache-Control: no-transform`, and
+ * downloads (`Content-Disposition: attachment`: saved, never rendered as the site's page).
  * Skipped with a report, because trackers then pass: codings and charsets it cannot read.
  * A partial (206) HTML body cannot be rewritten safely at all: it is refused.
  */
 export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
   const status = res.statusCode;
-  if (req.method === 'HEAD' || status < 200 || status === 204 || status === 304) return PASS;
+  if (status < 200 || status === 204 || status === 304) return PASS;
   const contentType = String(res.getHeader('content-type') ?? '');
-  if (!HTML_TYPE.test(contentType)) return PASS;
-  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('cache-control') ?? ''))) return { kind: 'pass', report: 'Cache-Control: no-transform' };
+  if (!isRenderedPage(contentType, res)) return PASS;
+  const head = req.method === 'HEAD';
+  if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(String(res.getHeader('cache-control') ?? ''))) return head ? PASS : { kind: 'pass', report: 'Cache-Control: no-transform' };
   const encoding = String(res.getHeader('content-encoding') ?? 'identity').trim().toLowerCase();
   const coding = encoding === 'identity' || encoding === '' ? undefined : CODINGS.get(encoding);
-  if (encoding !== 'identity' && encoding !== '' && !coding) return { kind: 'pass', report: `Content-Encoding: ${encoding} cannot be decoded` };
+  if (encoding !== 'identity' && encoding !== '' && !coding) return head ? PASS : { kind: 'pass', report: `Content-Encoding: ${encoding} cannot be decoded` };
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-  if (charset && !isAsciiCompatible(charset)) return { kind: 'pass', report: `charset ${charset} is not ASCII-compatible` };
-  if (status === 206) return { kind: 'refuse-range' };
+  if (charset && !isAsciiCompatible(charset)) return head ? PASS : { kind: 'pass', report: `charset ${charset} is not ASCII-compatible` };
+  if (head) return HEAD;
+  if (status === 206) return REFUSE_RANGE;
   return coding ? { kind: 'rewrite', coding } : { kind: 'rewrite' };
 }
 
@@ -45,7 +53,8 @@ export function planBody(req: IncomingMessage, res: ServerResponse): BodyPlan {
  * Range requests for pages: a byte range of a rewritten page is not a range of the page the
  * app rendered, and a range cut in the middle of a tag cannot be neutralized. Navigations
  * and requests that ask for HTML get the whole page instead (RFC 9110 lets a server ignore
- * Range); any other 206 of HTML is refused with 416 at header time.
+ * Range); any other 206 of HTML is refused with 416 at header time. A guard that changes
+ * no page in any state leaves every Range alone.
  */
 export function dropRangeForPages(req: IncomingMessage): void {
   if (!req.headers.range) return;
@@ -55,6 +64,22 @@ export function dropRangeForPages(req: IncomingMessage): void {
     delete req.headers.range;
     delete req.headers['if-range'];
   }
+}
+
+/** An HTML page (not XHTML: nothing may follow its `</body>`, so no banner goes in). */
+export function isHtml(res: ServerResponse): boolean {
+  return /^\s*text\/html\s*(;|$)/i.test(String(res.getHeader('content-type') ?? ''));
+}
+
+/** A response that is a page (HTML or XHTML, not a download), or that answers a navigation: a page view. */
+export function isPageView(req: IncomingMessage, res: ServerResponse): boolean {
+  const dest = req.headers['sec-fetch-dest'];
+  return dest === 'document' || dest === 'iframe' || dest === 'frame' || isRenderedPage(String(res.getHeader('content-type') ?? ''), res);
+}
+
+/** HTML or XHTML that a browser renders as the site's page: a download (`Content-Disposition: attachment`) is saved instead. */
+function isRenderedPage(contentType: string, res: ServerResponse): boolean {
+  return HTML_TYPE.test(contentType) && !ATTACHMENT.test(String(res.getHeader('content-disposition') ?? ''));
 }
 
 /** Turns a 206 of HTML into a 416: nothing of the page leaves un-neutralized. */

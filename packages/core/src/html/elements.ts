@@ -9,7 +9,8 @@ export interface MarkupContext {
   readonly trackers: TrackerMatcher;
   /** Category ids the policy declares. */
   readonly categories: ReadonlySet<string>;
-  readonly granted: ReadonlySet<string>;
+  /** Whether the visitor granted a category (asking is how the page comes to depend on the state). */
+  isGranted(category: string): boolean;
   /** False in report-only mode: decide and report, change nothing. */
   readonly enforce: boolean;
   readonly report: (event: MarkupEvent) => void;
@@ -60,7 +61,7 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
     const attribute = tag.get(name);
     if (!attribute) continue;
     const denied = name.endsWith('srcset')
-      ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.granted.has(tracker.category))
+      ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.isGranted(tracker.category))
       : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.source, tag.start + attribute.valueStart, tag.start + attribute.valueEnd));
     if (denied) return block(context, tag, denied.category, denied, tag.value(attribute));
   }
@@ -69,18 +70,18 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
 }
 
 function deniedOrUndefined(context: MarkupContext, tracker: TrackerDeclaration | undefined): TrackerDeclaration | undefined {
-  return tracker && !context.granted.has(tracker.category) ? tracker : undefined;
+  return tracker && !context.isGranted(tracker.category) ? tracker : undefined;
 }
 
 /** An inline script, judged by the signatures in its text: any denied tracker in it blocks it. */
 export function decideInlineScript(context: MarkupContext, tag: StartTag, text: Buffer): Buffer | undefined {
-  const denied = context.trackers.matchInline(text).find((tracker) => !context.granted.has(tracker.category));
+  const denied = context.trackers.matchInline(text).find((tracker) => !context.isGranted(tracker.category));
   return denied ? block(context, tag, denied.category, denied, undefined) : undefined;
 }
 
 function decideMarked(context: MarkupContext, tag: StartTag): Buffer | undefined {
   const category = tag.value(tag.get(MARKER)!).trim();
-  if (context.granted.has(category)) return context.enforce ? activate(tag) : undefined;
+  if (context.isGranted(category)) return context.enforce ? activate(tag) : undefined;
   if (!context.categories.has(category)) context.report({ type: 'unknown-category', element: tag.name, category });
   return block(context, tag, category, undefined, undefined);
 }

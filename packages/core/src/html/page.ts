@@ -25,6 +25,8 @@ export interface PageOptions {
   readonly atBodyStart?: string | undefined;
   /** Markup to insert before the page's first Google tag (the Consent Mode default), if any. */
   readonly beforeGoogleTag?: string | undefined;
+  /** Called when a tag's fate hangs on a category the visitor may grant or deny: the page differs by state. */
+  readonly onStateDependence?: (() => void) | undefined;
 }
 
 // States are shared objects (one per combination of granted categories): so are their sets.
@@ -34,16 +36,19 @@ const categorySets = new WeakMap<CompiledPolicy, ReadonlySet<string>>();
 /** A rewriter for one HTML response, enforcing `state`. */
 export function createPageRewriter(options: PageOptions): HtmlRewriter {
   const { compiled, state } = options;
-  let granted = grantedSets.get(state);
-  if (!granted) grantedSets.set(state, (granted = new Set(state.granted)));
-  let categories = categorySets.get(compiled);
-  if (!categories) categorySets.set(compiled, (categories = new Set(compiled.categoryIds)));
+  const granted = grantedSets.get(state) ?? remember(grantedSets, state, new Set(state.granted));
+  const categories = categorySets.get(compiled) ?? remember(categorySets, compiled, new Set(compiled.categoryIds));
   const placeholders = new Map<string, string>();
   let texts: ReturnType<PageOptions['texts']> | undefined;
+  const { requiredIds } = compiled;
+  const onStateDependence = options.onStateDependence;
   const context: MarkupContext = {
     trackers: options.trackers,
     categories,
-    granted,
+    isGranted(category) {
+      if (onStateDependence && categories.has(category) && !requiredIds.has(category)) onStateDependence();
+      return granted.has(category);
+    },
     enforce: options.enforce,
     report: options.report,
     placeholderSrcdoc(categoryId, what) {
@@ -64,4 +69,9 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
     atBodyStart: options.atBodyStart ? Buffer.from(options.atBodyStart) : undefined,
     beforeGoogleTag: options.beforeGoogleTag ? Buffer.from(options.beforeGoogleTag) : undefined,
   });
+}
+
+function remember<K extends object, V>(map: WeakMap<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  return value;
 }

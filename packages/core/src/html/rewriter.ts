@@ -67,7 +67,9 @@ export class HtmlRewriter implements TokenSink {
     this.#onSkip = onSkip;
     this.#atBodyStart = atBodyStart;
     this.#beforeGoogleTag = beforeGoogleTag;
-    this.#judgesTrackers = [...context.trackers.categories].some((id) => !context.granted.has(id));
+    // Asking about each tracker category also tells the page's owner that it depends on the
+    // state: a visitor who granted them all gets the page untouched, another would not.
+    this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
     this.#tokenizer = new Tokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
   }
 

@@ -17,6 +17,7 @@ function hooks(observeOnly = false, failures: Error[] = []): BodyHooks {
     bodyCoding: undefined,
     observeOnly,
     bodyFailed: (error) => failures.push(error),
+    holdsWholeBody: () => false,
     wholeBody: () => {
       throw new Error('bug');
     },

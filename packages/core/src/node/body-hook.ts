@@ -18,6 +18,12 @@ export interface BodyHooks {
   /** Report-only: a compressed body is decoded only to be watched. */
   readonly observeOnly: boolean;
   /**
+   * Before the head, on the first `write`: whether to hold the body back until `end` and
+   * hand it to `wholeBody` (a small page of known length, whose head then says exactly
+   * what became of it). A body that outgrows what its Content-Length declared is let go.
+   */
+  holdsWholeBody(res: ServerResponse): boolean;
+  /**
    * Before the head, when the whole body comes in one `end(chunk)`: transform it now and
    * return it (the caller fixes Content-Length), or undefined to leave it to header time.
    */
@@ -37,6 +43,17 @@ export function hookResponseBody(hooks: BodyHooks, target: MethodTarget): void {
   const write = target.original('write') as Write;
   const end = target.original('end') as End;
   let recoder: Recoder | undefined;
+  /** The body held back before the head (see `holdsWholeBody`), copied: callers may reuse their buffers once called back. */
+  let held: Buffer[] | undefined;
+  let heldLength = 0;
+  let askedToHold = false;
+  const declaredLength = (self: ServerResponse) => Number(self.getHeader('content-length'));
+  const takeHeld = (last?: Buffer): Buffer => {
+    const pieces = held!;
+    held = undefined;
+    if (last) pieces.push(last);
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  };
   const recoderFor = (self: ServerResponse, transform: BodyTransform, coding: Coding) =>
     (recoder ??= new Recoder(self, coding, transform, write, end as (callback?: () => void) => ServerResponse, (error) => hooks.bodyFailed(error), hooks.observeOnly));
 
@@ -55,7 +72,25 @@ export function hookResponseBody(hooks: BodyHooks, target: MethodTarget): void {
     return end.call(self, 'This page could not be checked for consent, so it was not sent.\n');
   };
 
-  target.install('write', function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback) {
+  target.install('write', function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
+    if (chunk !== undefined && chunk !== null) {
+      if (!askedToHold && !this.headersSent) {
+        askedToHold = true;
+        if (hooks.holdsWholeBody(this)) held = [];
+      }
+      if (held) {
+        const piece = Buffer.from(toBuffer(chunk, encoding));
+        const done = typeof encoding === 'function' ? encoding : callback;
+        // Held while the head is not out and the body is what its Content-Length said.
+        if (!this.headersSent && heldLength + piece.length <= declaredLength(this)) {
+          held.push(piece);
+          heldLength += piece.length;
+          if (done) process.nextTick(done);
+          return true;
+        }
+        return writeTransformed.call(this, takeHeld(piece), done);
+      }
+    }
     if (!this.headersSent) this.writeHead(this.statusCode);
     const transform = hooks.bodyTransform;
     if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
@@ -76,6 +111,7 @@ export function hookResponseBody(hooks: BodyHooks, target: MethodTarget): void {
   target.install('end', function endTransformed(this: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
     if (typeof chunk === 'function') return endTransformed.call(this, undefined, undefined, chunk as Callback);
     const done = typeof encoding === 'function' ? encoding : callback;
+    if (held) return endTransformed.call(this, takeHeld(chunk === undefined || chunk === null ? undefined : toBuffer(chunk, encoding)), done);
     const hasChunk = chunk !== undefined && chunk !== null;
     if (!this.headersSent && hasChunk) {
       const body = toBuffer(chunk, encoding);
