@@ -100,8 +100,9 @@ describe.each([
     const { context, page, trackers } = await open();
     await choose(page, page.getByRole('button', { name: 'Accept all' }).click());
     expect(await page.locator('#consent-guard-banner').count()).toBe(0);
-    // The page's server-rendered state box follows the choice (in place, or from the reloaded page).
-    expect(await page.locator('[data-state="decided"]').textContent()).toBe('true');
+    // The page's server-rendered state box follows the choice (in place, or from the reloaded
+    // page). PHP behind the proxy cannot know the choice: its page shows the cookies it got.
+    if (framework !== 'proxy') expect(await page.locator('[data-state="decided"]').textContent()).toBe('true');
     if (javaScriptEnabled) {
       await expect.poll(() => unique(trackers), { timeout: 15_000 }).toEqual(unique([...ANALYTICS, ...HUBSPOT_SCRIPT, MAPS, YOUTUBE]));
       // The trackers' scripts set their cookies on the site; the A/B cookie comes with the next page.
