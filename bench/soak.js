@@ -67,7 +67,7 @@ process.exit(failed ? 1 : 0);
 
 /** The server as a child process with the probe, once it says where it listens. */
 function start(script, env = {}) {
-  const child = fork(script, { execArgv: ['--expose-gc', '--import', PROBE], env: { ...process.env, PORT: '0', CONSENT_SECRET: 'soak', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(script, { execArgv: ['--expose-gc', '--import', PROBE], env: { ...process.env, PORT: '0', CONSENT_SECRET: 'soak-secret-0123456789abcdef0123456789', ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   // Koa logs the error of a piped body whose client went away (premature close, EPIPE,
   // ECONNRESET; with koa-compress, with or without the guard): counted against the aborts.
   // Anything else on stderr fails the soak.

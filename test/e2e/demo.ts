@@ -25,7 +25,7 @@ export function startDemo(framework: DemoFramework, env: Record<string, string> 
 export function startSite(script: string, env: Record<string, string> = {}): Promise<Demo> {
   const name = script.split('/').slice(-2).join('/');
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret', ...env },
+    env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret-0123456789abcdef0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

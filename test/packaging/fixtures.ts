@@ -30,7 +30,7 @@ import { consentGuard as koaGuard } from '@consent-guard/koa';
 import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { createConsentProxy } from '@consent-guard/proxy';
 
-const options = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
+const options = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef0123456789' };
 const portOf = (server) => server.address().port;
 `,
   cjs: `const { createServer } = require('node:http');
@@ -42,7 +42,7 @@ const { consentGuard: koaGuard } = require('@consent-guard/koa');
 const { consentGuard: fastifyGuard } = require('@consent-guard/fastify');
 const { createConsentProxy } = require('@consent-guard/proxy');
 
-const options = { policy: './consent-policy.yaml', secret: 'fixture-secret-0123456789abcdef' };
+const options = { policy: './consent-policy.yaml', secret: 'fixture-secret-0123456789abcdef0123456789' };
 const portOf = (server) => server.address().port;
 `,
   ts: `import { createServer, type Server } from 'node:http';
@@ -56,7 +56,7 @@ import { consentGuard as koaGuard } from '@consent-guard/koa';
 import { consentGuard as fastifyGuard, type ConsentState } from '@consent-guard/fastify';
 import { createConsentProxy } from '@consent-guard/proxy';
 
-const options: ConsentOptions = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef' };
+const options: ConsentOptions = { policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef0123456789' };
 // @ts-expect-error The declarations are real types, not any: there is no mode 'enforced'.
 export const misspelt: ConsentOptions['mode'] = 'enforced';
 const portOf = (server: Server): number => (server.address() as AddressInfo).port;
