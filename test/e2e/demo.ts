@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 /** `proxy`: the demo site as a PHP application behind consent-guard's reverse proxy. */
 export type DemoFramework = 'express' | 'koa' | 'fastify' | 'proxy';
 
+/** The secret the demos run with under test, for tests that sign a consent cookie of their own. */
+export const DEMO_SECRET = 'e2e-secret-0123456789abcdef0123456789';
+
 export interface Demo {
   readonly origin: string;
   stop(): Promise<void>;
@@ -25,7 +28,7 @@ export function startDemo(framework: DemoFramework, env: Record<string, string> 
 export function startSite(script: string, env: Record<string, string> = {}): Promise<Demo> {
   const name = script.split('/').slice(-2).join('/');
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, PORT: '0', CONSENT_SECRET: 'e2e-secret-0123456789abcdef0123456789', ...env },
+    env: { ...process.env, PORT: '0', CONSENT_SECRET: DEMO_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentCookie } from '../helpers/consent.js';
-import { startDemo, stopSites, type Demo } from '../e2e/demo.js';
+import { DEMO_SECRET, startDemo, stopSites, type Demo } from '../e2e/demo.js';
 
 // The PHP demo as `npm run start:proxy` runs it: PHP 8.3 (WebAssembly, from npm) behind the
 // proxy. Its page prints the Cookie header PHP received. (The Chromium flows: test/e2e.)
@@ -26,7 +26,7 @@ describe('the PHP demo behind the proxy', () => {
 
   it('should hand PHP only the cookies of granted categories', async () => {
     // Signed with the secret the demo runs with (test/e2e/demo.ts), for the same policy.
-    const consent = await consentCookie({ action: 'save', categories: ['performance'] }, { secret: 'e2e-secret' });
+    const consent = await consentCookie({ action: 'save', categories: ['performance'] }, { secret: DEMO_SECRET });
     const page = await request(demo.origin).get('/').set('Cookie', `PHPSESSID=abc123; __hstc=hubspot-id; __ab12=A; mystery=1; ${consent}`).expect(200);
     expect(cookiesPhpSaw(page.text)).toBe(`PHPSESSID=abc123; __ab12=A; ${consent}`);
     const rejected = await request(demo.origin).get('/').set('Cookie', `PHPSESSID=abc123; __hstc=hubspot-id; __ab12=A`).expect(200);
