@@ -13,7 +13,7 @@ let proxy: ConsentProxy;
 let url: string;
 /** An upstream that answers every upgrade with something other than a 101, and a proxy in front of it. */
 let refusing: Server;
-let refusingProxy: { proxy: ConsentProxy };
+let refusingProxy: ConsentProxy;
 let refusingUrl: string;
 /** Resolves when the origin sees the visitor's request go away. */
 let hangClosed: Promise<boolean>;
@@ -60,12 +60,11 @@ beforeAll(async () => {
       socket.destroy();
     }
   });
-  refusingProxy = await startProxy(await listen(refusing));
-  refusingUrl = refusingProxy.url;
+  ({ proxy: refusingProxy, url: refusingUrl } = await startProxy(await listen(refusing)));
 });
 
 afterAll(async () => {
-  await close(refusingProxy.proxy);
+  await close(refusingProxy);
   await close(refusing);
   await close(proxy);
   await close(origin.server);
