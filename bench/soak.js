@@ -6,7 +6,7 @@
 // load stops (for the proxy: also its connections to the site, once idle ones time out).
 //   node soak.js
 //   SOAK_SECONDS=300 node soak.js
-//   SOAK_ONLY=proxy node soak.js     # some of express, koa, fastify, proxy, slow
+//   SOAK_ONLY=proxy,php node soak.js     # some of express, koa, fastify, proxy, php, slow
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import { ask } from './servers.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 30);
-const ONLY = process.env.SOAK_ONLY?.split(',') ?? ['express', 'koa', 'fastify', 'proxy', 'slow'];
+const ONLY = process.env.SOAK_ONLY?.split(',') ?? ['express', 'koa', 'fastify', 'proxy', 'php', 'slow'];
 const CONNECTIONS = 16;
 const PROBE = fileURLToPath(new URL('./soak-probe.js', import.meta.url));
 const MB = 1024 * 1024;
@@ -40,6 +40,8 @@ const PROXY_PATHS = ['/', '/', '/api/status', '/stream', '/slow', '/missing', '/
 // yet seen close, and for a visitor answered before the site's body ended, e.g. a 304).
 // They close after undici's keep-alive timeout (4 s, or the site's Keep-Alive hint less 2 s).
 const POOL_BOUND = 2 * (CONNECTIONS + 1);
+// The PHP demo's page, a file PHP does not have, and the proxy's own answers.
+const PHP_PATHS = ['/', '/', '/', '/missing.php', '/cookie-policy', '/consent/banner.js'];
 const KEEP_ALIVE_WAIT = 6000;
 
 for (const demo of ['express', 'koa', 'fastify'].filter((name) => ONLY.includes(name))) {
@@ -72,6 +74,15 @@ if (ONLY.includes('proxy')) {
   if (pooled.connections > POOL_BOUND) fail(`${pooled.connections} connections to the site after the load, more than ${POOL_BOUND}`);
   if (siteIdle.connections > siteBefore.connections) fail(`${siteIdle.connections} connections to the site left once idle, ${siteBefore.connections} before the load`);
   if (siteIdle.fds > siteBefore.fds) fail(`site fds left behind: ${siteBefore.fds} before the load, ${siteIdle.fds} after`);
+}
+
+if (ONLY.includes('php')) {
+  // The PHP demo: the proxy and the PHP site (one PHP runtime, WebAssembly) in one process,
+  // so its connections are both the visitors' and the pool's, counted once idle ones time out.
+  console.log(`\nPHP demo behind the proxy, ${SECONDS} s of mixed traffic`);
+  const server = await start(fileURLToPath(new URL('../examples/proxy-demo/server.js', import.meta.url)));
+  await soak(server, { paths: PHP_PATHS, aborted: ['/'], statuses: [200, 303, 304, 404], settle: KEEP_ALIVE_WAIT });
+  await server.stop();
 }
 
 if (ONLY.includes('slow')) await slowClients();
