@@ -2,7 +2,7 @@
 // site looks to the proxy. Its page sets a session, a statistics, a marketing and an
 // undeclared cookie and carries Google Analytics and HubSpot; a JSON route sets a
 // statistics cookie; a page streams in chunks; a route answers late; a POST takes a body;
-// anything else is a 404.
+// anything else is a 404. Upgrade requests to /tunnel switch to an echo; any other is refused (401).
 import { createServer } from 'node:http';
 
 const COOKIES = ['PHPSESSID=s0123456789; Path=/; HttpOnly', '__ab12=A; Path=/; Max-Age=2592000', '__hstc=hs.1.2.3; Path=/; Max-Age=63072000', 'undeclared_tracker=1; Path=/'];
@@ -47,5 +47,14 @@ const server = createServer((req, res) => {
   const route = routes[req.url.split('?')[0]];
   if (route) route(req, res);
   else res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Not found</title><h1>Not found</h1>');
+});
+server.on('upgrade', (req, socket) => {
+  socket.on('error', () => {}); // the proxy destroys its side when the visitor's goes
+  if (req.url !== '/tunnel') {
+    socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nSet-Cookie: __hstc=hs.1.2.3; Path=/\r\nContent-Length: 13\r\nConnection: close\r\n\r\nlog in first\n');
+    return;
+  }
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+  socket.pipe(socket);
 });
 server.listen(Number(process.env.PORT ?? 0), () => console.log(`soak site on http://localhost:${server.address().port}`));

@@ -62,6 +62,7 @@ if (ONLY.includes('proxy')) {
     aborted: ['/', '/stream', '/slow'],
     statuses: [200, 303, 304, 404],
     uploads: true,
+    upgrades: true,
     // Right after the load the pool may hold idle connections; once they time out, nothing may be left.
     loadEnded: async () => (pooled = await site.measure()),
     settle: KEEP_ALIVE_WAIT,
@@ -131,12 +132,13 @@ function start(script, env = {}) {
  * `uploads`: bodies posted to /upload, and requests to `aborted` paths the client gives up
  * on), then `settle` ms of quiet; prints what it saw and fails on what the header says.
  */
-async function soak(server, { paths, aborted: abortedPaths, statuses: allowed, uploads = false, loadEnded = async () => {}, settle = 2000 }) {
+async function soak(server, { paths, aborted: abortedPaths, statuses: allowed, uploads = false, upgrades = false, loadEnded = async () => {}, settle = 2000 }) {
   const visitors = await visitorCookies(server.origin);
   const idleBefore = await server.measure();
   const samples = [];
   const statuses = new Map();
   const aborter = abortSome(server.origin, visitors, abortedPaths);
+  const upgrader = upgrades ? upgradeSome(server.origin) : undefined;
   const load = autocannon({ url: server.origin, connections: CONNECTIONS, duration: SECONDS, requests: [{ setupRequest: (request) => mixedRequest(request, visitors, paths, uploads) }] });
   load.on('response', (_client, status) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
   // Samples from the end of the first fifth (warm: caches filled, code optimized) on.
@@ -144,12 +146,15 @@ async function soak(server, { paths, aborted: abortedPaths, statuses: allowed, u
   const result = await load;
   clearInterval(sampler);
   const aborted = await aborter.stop();
+  const tunnels = await upgrader?.stop();
   await loadEnded();
   await new Promise((resolve) => setTimeout(resolve, settle));
   const idleAfter = await server.measure();
 
   const [first, last] = [samples[1] ?? samples[0], samples.at(-1)];
   console.log(`  ${result.requests.total} requests (${Math.round(result.requests.average)}/s), ${aborted} aborted by the client, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+  if (tunnels) console.log(`  on the side: ${tunnels.count} upgrade requests (tunnels echoing a message, closed or cut; refused upgrades), ${tunnels.failures} failed`);
+  if (tunnels?.failures > 0) fail(`${tunnels.failures} upgrade requests failed`);
   console.log(`  heap after GC: ${mb(first.heapUsed)} -> ${mb(last.heapUsed)} MB under load; rss ${mb(first.rss)} -> ${mb(last.rss)} MB`);
   console.log(`  idle before / after: fds ${idleBefore.fds} / ${idleAfter.fds}, handles ${idleBefore.handles} / ${idleAfter.handles}, open connections ${idleBefore.connections} / ${idleAfter.connections}, process listeners ${idleBefore.listeners} / ${idleAfter.listeners}`);
   console.log(`  server log: ${server.logged.clientGone} errors of clients that went away (Koa logs them), ${server.logged.other.length} other`);
@@ -222,6 +227,57 @@ function abortSome(origin, visitors, paths) {
       running = false;
       await loop;
       return count;
+    },
+  };
+}
+
+/**
+ * Upgrade requests on the side: 70% open a tunnel to the site's echo, send a message, read it
+ * back and close the tunnel (half of them by cutting it); 30% are refused by the site (401).
+ */
+function upgradeSome(origin) {
+  let count = 0;
+  let failures = 0;
+  let running = true;
+  const once = () =>
+    new Promise((resolve) => {
+      const refused = Math.random() < 0.3;
+      const request = http.request(`${origin}${refused ? '/tunnel-refused' : '/tunnel'}`, { headers: { Connection: 'Upgrade', Upgrade: 'echo' } });
+      request.on('upgrade', (_response, socket) => {
+        socket.on('error', () => {});
+        socket.on('close', resolve);
+        let echoed = '';
+        socket.on('data', (data) => {
+          echoed += data;
+          if (echoed.length < 4) return;
+          if (echoed !== 'ping') failures++;
+          if (Math.random() < 0.5) socket.destroy();
+          else socket.end();
+        });
+        socket.write('ping');
+      });
+      request.on('response', (response) => {
+        if (response.statusCode !== 401) failures++;
+        response.resume().on('close', resolve);
+      });
+      request.on('error', () => {
+        failures++;
+        resolve();
+      });
+      request.end();
+      count++;
+    });
+  const loop = (async () => {
+    while (running) {
+      await once();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { count, failures };
     },
   };
 }
