@@ -15,6 +15,8 @@ let url: string;
 let refusing: Server;
 let refusingProxy: ConsentProxy;
 let refusingUrl: string;
+/** Resolves when the refusing upstream's endless answer loses its connection. */
+let endlessClosed: Promise<boolean>;
 /** Resolves when the origin sees the visitor's request go away. */
 let hangClosed: Promise<boolean>;
 let hangArrived: () => void;
@@ -56,6 +58,17 @@ beforeAll(async () => {
     } else if (req.url === '/ws-page') {
       const page = '<!doctype html><html><head><title>Not a socket</title></head><body><p>Nothing to upgrade here.</p><script type="text/javascript" id="hs-script-loader" async defer src="//js.hs-scripts.com/4242.js"></script></body></html>';
       socket.end(`HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nSet-Cookie: __hstc=tracker-id; Path=/\r\nContent-Length: ${page.length}\r\n\r\n${page}`);
+    } else if (req.url === '/ws-endless') {
+      // A refusal whose body never ends: the proxy must let go of it when the visitor does.
+      endlessClosed = new Promise((resolve) =>
+        socket
+          .once('end', () => {
+            socket.destroy();
+            resolve(true);
+          })
+          .resume(),
+      );
+      socket.write('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nno, no\r\n');
     } else {
       socket.destroy();
     }
@@ -147,6 +160,17 @@ describe('WebSocket', () => {
     expect(answer.headers['set-cookie']).toBeUndefined();
     expect(answer.body).toMatch(/<script type="text\/plain"[^>]*data-consent-src="\/\/js\.hs-scripts\.com\/4242\.js"/);
     expect(answer.body).toContain('consent-guard-banner');
+  });
+
+  it('should let go of a refusal still streaming when the visitor goes away', async () => {
+    const visitor = httpRequest(`${refusingUrl}/ws-endless`, { headers: { Connection: 'Upgrade', Upgrade: 'websocket' } });
+    visitor.on('error', () => {});
+    visitor.end();
+    const [response] = (await once(visitor, 'response')) as [IncomingMessage];
+    expect(response.statusCode).toBe(403);
+    expect(String((await once(response, 'data'))[0])).toBe('no, no');
+    visitor.destroy();
+    await expect(endlessClosed).resolves.toBe(true);
   });
 
   it('should answer 502 to an upgrade when the upstream resets the connection', async () => {

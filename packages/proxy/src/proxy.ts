@@ -128,13 +128,15 @@ function send(res: ServerResponse, answer: EndpointResponse): void {
 /**
  * A response on an Upgrade request's socket, for an answer that is not a tunnel (the
  * upstream refused the upgrade, or failed): written as Node writes any response, then the
- * connection closes.
+ * connection closes. The socket is read again (what the visitor sends now is dropped) so
+ * that a visitor who goes away closes the response, as Node's server does.
  */
 function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
   const res = new ServerResponse(req);
   res.shouldKeepAlive = false;
   res.assignSocket(socket as Socket);
   res.once('finish', () => socket.end());
+  socket.once('end', () => socket.destroy()).resume();
   return res;
 }
 
