@@ -1,7 +1,7 @@
 // The Fastify plugins that set cookies, compress or serve files, each with the guard, in
 // real Fastify 5 apps listening on a port: @fastify/session (and @fastify/cookie under it),
 // @fastify/compress registered before and after the guard, @fastify/static, and the consent
-// endpoint with and without @fastify/formbody.
+// endpoint with and without @fastify/formbody, @fastify/helmet's pair of CSP nonces.
 import { request as httpRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { consentGuard } from '@consent-guard/fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySession from '@fastify/session';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -142,6 +143,37 @@ describe.each(ORDERS)('@fastify/compress, %s', (order) => {
     const { body } = await get(await site({ mode: 'report-only', onReport: (event) => events.push(event) }), '/stream', { 'Accept-Encoding': 'gzip' });
     expect(DECODE.gzip(body).equals(PAGE)).toBe(true);
     expect(events.filter((event) => event.type === 'tag-neutralized')).toHaveLength(7);
+  });
+});
+
+describe.each(ORDERS)('@fastify/helmet with enableCSPNonces, %s', (order) => {
+  // helmet puts a pair of nonces on the reply, { script, style }, each in its CSP directive.
+  const site = () =>
+    listening(
+      order,
+      (app) => app.register(fastifyHelmet, { enableCSPNonces: true }),
+      (app) => app.get('/page', (_request, reply) => reply.type('text/html').send(PAGE)),
+    );
+  const nonces = (csp: string) => ({ script: /script-src [^;]*'nonce-([^']+)'/.exec(csp)?.[1], style: /style-src [^;]*'nonce-([^']+)'/.exec(csp)?.[1] });
+
+  it("should give the banner's script the script nonce and its style the style nonce, as the Consent Mode default its script", async () => {
+    const response = await request(await site()).get('/page').expect(200);
+    const { script, style } = nonces(response.headers['content-security-policy']!);
+    expect(script).toMatch(/^[0-9a-f]{32}$/);
+    expect(style).toMatch(/^[0-9a-f]{32}$/);
+    expect(script).not.toBe(style);
+    const banner = response.text.slice(response.text.indexOf('<div id="consent-guard-banner"'));
+    expect(banner).toContain(`<style nonce="${style}">#consent-guard-banner{`);
+    expect(banner).toContain(`<script nonce="${script}">(function () {`);
+    expect(response.text.slice(0, response.text.indexOf('googletagmanager.com/gtag'))).toContain(`<script nonce="${script}">`);
+  });
+
+  it("should give the declaration page's style the style nonce (a guard registered first answers the page before helmet runs)", async () => {
+    const response = await request(await site()).get('/cookie-policy').expect(200);
+    const csp = response.headers['content-security-policy'];
+    if (order === 'plugin first') expect(response.text).toContain(`<style nonce="${nonces(csp!).style}">`);
+    else expect([csp, response.text.includes('<style>')]).toEqual([undefined, true]);
+    expect(response.text).not.toContain('<link rel="stylesheet"');
   });
 });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 // Every YAML, JavaScript and TypeScript block of the READMEs, as a reader copies it.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const READMES = ['README.md', 'packages/core/README.md', 'packages/express/README.md', 'packages/koa/README.md', 'packages/cli/README.md'];
+const READMES = ['README.md', ...['core', 'express', 'koa', 'fastify', 'proxy', 'cli'].map((name) => `packages/${name}/README.md`)];
 
 interface Block {
   readonly where: string;
@@ -103,7 +103,7 @@ describe('each package as npm shows it', () => {
   it('should tell an app what to install in the main README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
-    for (const command of ['npm install @consent-guard/express', 'npm install @consent-guard/koa', 'npm install --save-dev @consent-guard/cli', 'npm install better-sqlite3@12']) expect(install).toContain(command);
+    for (const command of ['npm install @consent-guard/express', 'npm install @consent-guard/koa', 'npm install @consent-guard/fastify', 'npm install @consent-guard/proxy', 'npm install --save-dev @consent-guard/cli', 'npm install better-sqlite3@12']) expect(install).toContain(command);
   });
 });
 

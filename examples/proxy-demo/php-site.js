@@ -11,19 +11,26 @@ import { PHP, PHPRequestHandler } from '@php-wasm/universal';
  * root; resolves to the server.
  */
 export async function startPhpSite(files) {
-  const php = new PHP(await loadNodeRuntime('8.3', { emscriptenOptions: { processId: 1 } }));
+  const runtime = () => loadNodeRuntime('8.3', { emscriptenOptions: { processId: 1 } });
+  const php = new PHP(await runtime());
+  // The runtime leaks with each request (it panics after some 2,700 of this page): php-wasm's
+  // remedy is a fresh runtime every 400 requests, or after a crash, files kept (sessions too).
+  php.enableRuntimeRotation({ recreateRuntime: runtime, maxRequests: 400 });
   php.mkdir('/www');
   php.writeFile('/www/index.php', readFileSync(new URL('./site/index.php', import.meta.url)));
   for (const [name, text] of Object.entries(files)) php.writeFile(`/www/${name}`, text);
   // No cookie store: the handler would otherwise play browser and send PHP its own cookies.
   const handler = new PHPRequestHandler({ php, documentRoot: '/www', absoluteUrl: 'http://localhost', cookieStore: false });
 
+  const oneAtATime = queue();
   const server = createServer(async (req, res) => {
     try {
       const chunks = [];
       for await (const chunk of req) chunks.push(chunk);
       const body = Buffer.concat(chunks);
-      const response = await handler.request({ url: req.url, method: req.method, headers: flatHeaders(req.headers), ...(body.length > 0 ? { body: new Uint8Array(body) } : {}) });
+      const response = await oneAtATime(() => (res.destroyed ? undefined : handler.request({ url: req.url, method: req.method, headers: flatHeaders(req.headers), ...(body.length > 0 ? { body: new Uint8Array(body) } : {}) })));
+      // The visitor went away while the request waited its turn: PHP never ran it.
+      if (!response) return;
       res.writeHead(response.httpStatusCode, response.headers).end(response.bytes);
     } catch (error) {
       console.error('PHP failed:', error);
@@ -32,6 +39,20 @@ export async function startPhpSite(files) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
+}
+
+/**
+ * Runs tasks one after the other. The handler has one PHP runtime (WebAssembly, on this
+ * thread) and answers a request that comes while another holds it with a bare 500, as
+ * happens while a request waits for the runtime to be renewed: requests wait their turn.
+ */
+function queue() {
+  let last = Promise.resolve();
+  return (task) => {
+    const result = last.then(task);
+    last = result.catch(() => {});
+    return result;
+  };
 }
 
 function flatHeaders(headers) {

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { consentGuard as expressGuard } from '@consent-guard/express';
+import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
+import fastifyHelmet from '@fastify/helmet';
 import express from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,8 +17,9 @@ vi.setConfig({ testTimeout: 60_000 });
 const PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Strict</title></head><body><h1>Strict</h1></body></html>';
 
 const servers: Server[] = [];
-const origins = { 'express, no nonce': '', 'koa, with a nonce': '' };
+const origins = { 'express, no nonce': '', 'koa, with a nonce': '', 'fastify, @fastify/helmet with a script and a style nonce': '' };
 let browser: Browser;
+let fastify: FastifyInstance | undefined;
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
   const server = createServer(handler).listen(0, '127.0.0.1');
@@ -50,11 +54,19 @@ beforeAll(async () => {
     ctx.body = PAGE;
   });
   origins['koa, with a nonce'] = await listen(koa.callback());
+  // helmet's CSP, scripts and styles only by their nonce (helmet adds one for each).
+  fastify = Fastify();
+  await fastify.register(fastifyHelmet, { enableCSPNonces: true, contentSecurityPolicy: { directives: { scriptSrc: [], styleSrc: [] } } });
+  await fastify.register(fastifyGuard, { policy: POLICY });
+  fastify.get('/', (_request, reply) => reply.type('text/html').send(PAGE));
+  await fastify.ready();
+  origins['fastify, @fastify/helmet with a script and a style nonce'] = await listen(fastify.routing);
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
+  await fastify?.close();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 

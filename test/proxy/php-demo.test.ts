@@ -32,4 +32,18 @@ describe('the PHP demo behind the proxy', () => {
     const rejected = await request(demo.origin).get('/').set('Cookie', `PHPSESSID=abc123; __hstc=hubspot-id; __ab12=A`).expect(200);
     expect(cookiesPhpSaw(rejected.text)).toBe('PHPSESSID=abc123');
   });
+
+  it('should answer every visitor, 16 at a time, while PHP renews its runtime (every 400 requests)', async () => {
+    const statuses = new Map<number, number>();
+    let next = 0;
+    const visitor = async () => {
+      for (let index = next++; index < 450; index = next++) {
+        const page = await request(demo.origin).get('/').set('Cookie', `PHPSESSID=visitor${index}`);
+        statuses.set(page.status, (statuses.get(page.status) ?? 0) + 1);
+        if (cookiesPhpSaw(page.text) !== `PHPSESSID=visitor${index}`) statuses.set(-1, (statuses.get(-1) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, visitor));
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 450 });
+  }, 60_000);
 });

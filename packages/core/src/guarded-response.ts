@@ -49,6 +49,8 @@ export interface Connection {
   readonly secure: boolean;
   /** The app's CSP nonce for this response (`res.locals.cspNonce`, `ctx.state.cspNonce`). */
   cspNonce?(): string | undefined;
+  /** The app's nonce for styles, when it has one apart (@fastify/helmet's `reply.cspNonce.style`); else `cspNonce`. */
+  cspStyleNonce?(): string | undefined;
   /** The client's address as the framework's trust-proxy setting sees it (`req.ip`, `ctx.ip`), for `consentLog.hashIp`. */
   clientIp?(): string | undefined;
 }
@@ -150,7 +152,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const nonce = this.#connection.cspNonce?.();
     const { endpoint } = this.#context.options;
     const linked = !nonce && endpoint !== false && this.#res.hasHeader('content-security-policy');
-    return { nonce, filesAt: linked ? endpoint : undefined };
+    return { nonce, styleNonce: this.#connection.cspStyleNonce?.() ?? nonce, filesAt: linked ? endpoint : undefined };
   }
 
   get reportContext(): ReportContext {

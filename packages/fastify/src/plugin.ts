@@ -95,15 +95,25 @@ class FastifyConnection implements Connection {
     return this.#request.protocol === 'https';
   }
 
-  /** A nonce the app put on `reply.cspNonce` (@fastify/helmet's pair of nonces is not one: the guard links its files instead). */
+  /** The nonce the app put on `reply.cspNonce`, or @fastify/helmet's script nonce (`enableCSPNonces` sets `{ script, style }`). */
   cspNonce(): string | undefined {
     const nonce = (this.#reply as { cspNonce?: unknown }).cspNonce;
-    return typeof nonce === 'string' ? nonce : undefined;
+    return typeof nonce === 'string' ? nonce : nonceOf(nonce, 'script');
+  }
+
+  /** @fastify/helmet's style nonce. */
+  cspStyleNonce(): string | undefined {
+    return nonceOf((this.#reply as { cspNonce?: unknown }).cspNonce, 'style');
   }
 
   clientIp(): string | undefined {
     return this.#request.ip;
   }
+}
+
+function nonceOf(nonces: unknown, kind: 'script' | 'style'): string | undefined {
+  const nonce = typeof nonces === 'object' && nonces !== null ? (nonces as Record<string, unknown>)[kind] : undefined;
+  return typeof nonce === 'string' ? nonce : undefined;
 }
 
 function send(reply: FastifyReply, answer: EndpointResponse): void {

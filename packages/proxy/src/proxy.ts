@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createGuard, type ConsentState, type EndpointResponse, type Guard, type GuardedResponse } from '@consent-guard/core';
 import createDebug from 'debug';
@@ -53,8 +54,14 @@ export function createConsentProxy(options: Readonly<ConsentProxyOptions>): Cons
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (error) => log('tunnel socket error: %O', error));
+    const seen = arrival(req, proxy.trustProxy);
     const state = guard.consentFor(req);
-    void upstream.upgrade(req, socket, head, requestHeaders(req, state), (answer) => answerHeaders(answer, state)).then((tunnel) => {
+    const answerHere = () => {
+      const res = responseOn(req, socket);
+      const guarded = guard.protect(req, res, { secure: seen.secure, clientIp: () => seen.clientIp });
+      return { res, failed: (error: GatewayError) => sendGatewayError(req, res, guarded, error) };
+    };
+    void upstream.upgrade(req, socket, head, requestHeaders(req, state), { headersOut: (answer) => answerHeaders(answer, state), answerHere }).then((tunnel) => {
       if (!tunnel) return;
       tunnels.add(tunnel);
       tunnel.once('close', () => tunnels.delete(tunnel));
@@ -116,6 +123,21 @@ function upstreamHeaders(proxy: ResolvedProxyOptions, allowance: CookieAllowance
 
 function send(res: ServerResponse, answer: EndpointResponse): void {
   res.writeHead(answer.status, answer.headers).end(answer.body);
+}
+
+/**
+ * A response on an Upgrade request's socket, for an answer that is not a tunnel (the
+ * upstream refused the upgrade, or failed): written as Node writes any response, then the
+ * connection closes. The socket is read again (what the visitor sends now is dropped) so
+ * that a visitor who goes away closes the response, as Node's server does.
+ */
+function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => socket.end());
+  socket.once('end', () => socket.destroy()).resume();
+  return res;
 }
 
 function sendGatewayError(req: IncomingMessage, res: ServerResponse, guarded: GuardedResponse, error: GatewayError): void {

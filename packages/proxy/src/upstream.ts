@@ -1,13 +1,22 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import createDebug from 'debug';
 import { Pool } from 'undici';
-import { gatewayError, gatewayResponse, type GatewayError } from './gateway-error.js';
+import { gatewayError, type GatewayError } from './gateway-error.js';
 import { endToEnd, type HeaderMap } from './headers.js';
 import type { ResolvedProxyOptions } from './options.js';
+import { requestUpgrade, type UpgradeAnswer } from './upgrade-answer.js';
 
 const log = createDebug('consent-guard:proxy');
+
+/** What the proxy does with an Upgrade request's answer. */
+export interface UpgradeHooks {
+  /** The fields of a 101 sent on to the visitor. */
+  readonly headersOut: (headers: HeaderMap) => HeaderMap;
+  /** A response on the visitor's socket for an answer that is not a tunnel, and how to send a gateway error on it. */
+  readonly answerHere: () => { res: ServerResponse; failed: (error: GatewayError) => void };
+}
 
 /**
  * The upstream behind one keep-alive pool (undici): requests and their bodies stream both
@@ -47,50 +56,42 @@ export class Upstream {
       log('upstream failed on %s %s: %O', req.method, req.url, error);
       return failed(gatewayError(error));
     }
-    try {
-      res.writeHead(answer.statusCode, endToEnd(answer.headers));
-    } catch (error) {
-      // A head Node refuses to send (a malformed field): the visitor gets a 502, not half of it.
-      answer.body.destroy();
-      log('upstream head refused on %s %s: %O', req.method, req.url, error);
-      if (!res.headersSent) return failed({ status: 502, reason: 'The site sent an invalid answer.' });
-      res.destroy();
-      return;
-    }
-    try {
-      await pipeline(answer.body, res);
-    } catch (error) {
-      // pipeline has destroyed both sides: the visitor sees a cut response, never a wrong one.
-      log('response to %s %s cut: %O', req.method, req.url, error);
-    }
+    await deliver(req, res, answer, failed);
   }
 
   /**
    * Tunnels an Upgrade request (WebSocket and others): the upstream's 101 head goes to the
    * visitor with `headersOut` applied, then bytes flow both ways until either side closes.
-   * Resolves to the open tunnel's socket pair, or writes a gateway error on the socket.
+   * Any other answer (a 401, a 403, a page) goes to the visitor as a response, on the
+   * response `answerHere` makes for the socket, as does a gateway error. Resolves to the
+   * open tunnel's socket, or undefined when there is none.
    */
-  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: HeaderMap, headersOut: (headers: HeaderMap) => HeaderMap): Promise<Duplex | undefined> {
+  async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, headers: HeaderMap, { headersOut, answerHere }: UpgradeHooks): Promise<Duplex | undefined> {
     const aborter = new AbortController();
     const abort = () => aborter.abort();
     socket.once('close', abort);
-    let upgraded: Awaited<ReturnType<Pool['upgrade']>>;
+    let answer: UpgradeAnswer;
     try {
-      upgraded = await this.#pool.upgrade({ path: pathOf(req), method: req.method ?? 'GET', headers, protocol: String(req.headers.upgrade), signal: aborter.signal });
+      answer = await requestUpgrade(this.#pool, { path: pathOf(req), method: (req.method ?? 'GET') as 'GET', headers, upgrade: String(req.headers.upgrade) }, aborter.signal);
     } catch (error) {
       socket.off('close', abort);
       if (aborter.signal.aborted) return undefined;
       log('upstream upgrade failed on %s: %O', req.url, error);
-      writeRawError(socket, gatewayError(error), req);
+      answerHere().failed(gatewayError(error));
       return undefined;
     }
     socket.off('close', abort);
-    const upstream = upgraded.socket;
+    if (answer.socket === undefined) {
+      const { res, failed } = answerHere();
+      await deliver(req, res, answer, failed);
+      return undefined;
+    }
+    const upstream = answer.socket;
     if (socket.destroyed) {
       upstream.destroy();
       return undefined;
     }
-    const lines = Object.entries(headersOut(upgraded.headers as HeaderMap)).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${name}: ${item}\r\n`));
+    const lines = Object.entries(headersOut(answer.headers)).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((item) => `${name}: ${item}\r\n`));
     socket.write(`HTTP/1.1 101 Switching Protocols\r\n${lines.join('')}\r\n`);
     if (head.length > 0) upstream.write(head);
     const close = () => {
@@ -124,8 +125,26 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 }
 
-function writeRawError(socket: Duplex, error: GatewayError, req: IncomingMessage): void {
-  const { title, headers, body } = gatewayResponse(error, req.headers);
-  const fields = Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
-  socket.end(`HTTP/1.1 ${error.status} ${title}\r\n${fields.join('')}\r\n${body}`);
+/**
+ * Writes the upstream's status and head (hop-by-hop fields removed) and streams its body to
+ * `res`, through whatever hooks `res` carries (the guard's). A head Node refuses becomes
+ * `failed`; a body that fails is a cut response, never a wrong one.
+ */
+async function deliver(req: IncomingMessage, res: ServerResponse, answer: { statusCode: number; headers: IncomingHttpHeaders | HeaderMap; body: Readable }, failed: (error: GatewayError) => void): Promise<void> {
+  try {
+    res.writeHead(answer.statusCode, endToEnd(answer.headers));
+  } catch (error) {
+    // A head Node refuses to send (a malformed field): the visitor gets a 502, not half of it.
+    answer.body.destroy();
+    log('upstream head refused on %s %s: %O', req.method, req.url, error);
+    if (!res.headersSent) return failed({ status: 502, reason: 'The site sent an invalid answer.' });
+    res.destroy();
+    return;
+  }
+  try {
+    await pipeline(answer.body, res);
+  } catch (error) {
+    // pipeline has destroyed both sides: the visitor sees a cut response, never a wrong one.
+    log('response to %s %s cut: %O', req.method, req.url, error);
+  }
 }

@@ -12,7 +12,10 @@ import { DECLARATION_STYLE } from './page-style.js';
  * response carries a CSP and no nonce (`'self'` lets them in); inline otherwise.
  */
 export interface Embedding {
+  /** The nonce for scripts. */
   readonly nonce: string | undefined;
+  /** The nonce for styles: the same one, unless the app has a pair (@fastify/helmet). */
+  readonly styleNonce: string | undefined;
   /** The path the files are served under (`/consent`), when they are to be linked. */
   readonly filesAt: string | undefined;
 }
@@ -27,15 +30,15 @@ type FileName = keyof typeof FILES;
 
 export function styleTag(embedding: Embedding, file: FileName): string {
   if (embedding.filesAt !== undefined) return `<link rel="stylesheet" href="${escapeHtml(`${embedding.filesAt}/${file}`)}">`;
-  return `<style${nonceAttribute(embedding)}>${FILES[file].body}</style>`;
+  return `<style${nonceAttribute(embedding.styleNonce)}>${FILES[file].body}</style>`;
 }
 
 export function scriptTag(embedding: Embedding, file: FileName): string {
   if (embedding.filesAt !== undefined) return `<script src="${escapeHtml(`${embedding.filesAt}/${file}`)}"></script>`;
-  return `<script${nonceAttribute(embedding)}>${FILES[file].body}</script>`;
+  return `<script${nonceAttribute(embedding.nonce)}>${FILES[file].body}</script>`;
 }
 
-function nonceAttribute({ nonce }: Embedding): string {
+function nonceAttribute(nonce: string | undefined): string {
   return nonce ? ` nonce="${escapeHtml(nonce)}"` : '';
 }
 
