@@ -4,7 +4,7 @@ import { sendsGpc, type ConsentState } from './consent-state.js';
 import type { ConsentLogWriter } from './consent-log/log.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
-import { bannerHtml } from './declaration/banner.js';
+import type { BannerTemplates } from './declaration/banner.js';
 import { consentModeDefault } from './declaration/consent-mode.js';
 import { messagesForRequest, type Messages } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
@@ -42,6 +42,8 @@ export interface GuardContext {
   readonly sharedPageState: ConsentState | undefined;
   /** The policy maps categories to Google Consent Mode: pages with a Google tag get its default. */
   readonly consentMode: boolean;
+  /** This guard's banner, built once per locale and embedding. */
+  readonly banners: BannerTemplates;
 }
 
 /** What the adapter knows about the connection and the app's page settings (read when needed, on this object). */
@@ -90,7 +92,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #byLanguage = false;
   /** A whole body came out different from the app's. */
   #rewritten = false;
-  #textsForRequest: { locale: string; messages: Messages } | undefined;
+  #textsForRequest: { readonly locale: string; readonly messages: Messages } | undefined;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
@@ -378,14 +380,14 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   }
 
   /** The visitor's language (by Accept-Language) and the site's texts in it. */
-  get #texts(): { locale: string; messages: Messages } {
+  get #texts(): { readonly locale: string; readonly messages: Messages } {
     return (this.#textsForRequest ??= messagesForRequest(this.#req.headers['accept-language'], this.#context.options));
   }
 
   #banner(returnTo: string | undefined): string {
     const { compiled, options } = this.#context;
     const { locale, messages } = this.#texts;
-    return bannerHtml({
+    return this.#context.banners.html({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
       gpcNotice: this.#gpcNotice(),
