@@ -94,17 +94,22 @@ function viaPrototype(res: ServerResponse): boolean {
  */
 function patchPrototype(): Originals {
   const proto = ServerResponse.prototype as unknown as Record<Method | 'writeHeader', AnyMethod>;
-  const originals = { writeHead: proto.writeHead, writeEarlyHints: proto.writeEarlyHints, write: proto.write, end: proto.end } as unknown as Originals;
-  for (const name of METHODS) {
-    const original = proto[name];
-    // `arguments` as they came: Node's methods look at how many they got.
-    proto[name] = function dispatch(this: ServerResponse) {
-      const hook = hooked.get(this)?.[name] as Record<Method, (res: ServerResponse, args: Args) => unknown> | undefined;
-      return hook ? hook[name](this, arguments) : original.apply(this, arguments as unknown as never[]);
-    };
-    Object.defineProperty(proto[name], 'name', { value: name });
-  }
+  const originals = Object.freeze({ writeHead: proto.writeHead, writeEarlyHints: proto.writeEarlyHints, write: proto.write, end: proto.end }) as unknown as Originals;
+  // One function each, not one made in a loop: their property loads then see one name and stay monomorphic.
+  proto.writeHead = dispatcher(originals.writeHead as AnyMethod, (hooks, res, args) => hooks.writeHead.writeHead(res, args));
+  proto.writeEarlyHints = dispatcher(originals.writeEarlyHints as AnyMethod, (hooks, res, args) => hooks.writeEarlyHints.writeEarlyHints(res, args));
+  proto.write = dispatcher(originals.write as AnyMethod, (hooks, res, args) => hooks.write.write(res, args));
+  proto.end = dispatcher(originals.end as AnyMethod, (hooks, res, args) => hooks.end.end(res, args));
+  for (const name of METHODS) Object.defineProperty(proto[name], 'name', { value: name });
   // Still Node's alias: one function, so that code comparing the two (and our upstream test) holds.
   proto.writeHeader = proto.writeHead;
-  return Object.freeze(originals);
+  return originals;
+}
+
+/** A prototype method that hands a guarded response to its hooks and any other to `original`, `arguments` as they came. */
+function dispatcher(original: AnyMethod, hook: (hooks: ResponseHooks, res: ServerResponse, args: Args) => unknown): AnyMethod {
+  return function dispatch(this: ServerResponse) {
+    const hooks = hooked.get(this);
+    return hooks ? hook(hooks, this, arguments) : original.apply(this, arguments as unknown as never[]);
+  };
 }

@@ -50,7 +50,9 @@ export class HeaderHook {
     const next = this.#originals.writeHead as AnyWriteHead;
     if (this.#fired || res.headersSent) return next.apply(res, args as unknown[]);
     this.#fired = true;
-    const [statusCode, reasonOrFields, maybeFields] = args as [number, string | HeaderFields | undefined, HeaderFields | undefined];
+    const statusCode = args[0] as number;
+    const reasonOrFields = args[1] as string | HeaderFields | undefined;
+    const maybeFields = args[2] as HeaderFields | undefined;
     const reason = typeof reasonOrFields === 'string' ? reasonOrFields : undefined;
     const fields = typeof reasonOrFields === 'string' ? maybeFields : reasonOrFields;
     if (res.statusCode !== statusCode) res.statusCode = statusCode;
@@ -64,7 +66,8 @@ export class HeaderHook {
 
   /** 103 Early Hints can carry any header; a Set-Cookie in them is judged like any other. */
   writeEarlyHints(res: ServerResponse, args: Args): void {
-    const [hints, callback] = args as [Record<string, string | string[]>, (() => void) | undefined];
+    const hints = args[0] as Record<string, string | string[]>;
+    const callback = args[1] as (() => void) | undefined;
     const filtered: Record<string, string | readonly string[]> = {};
     for (const [name, value] of Object.entries(hints)) {
       if (!isSetCookie(name)) filtered[name] = value;
