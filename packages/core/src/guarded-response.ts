@@ -71,8 +71,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly #connection: Connection;
   readonly #context: GuardContext;
   readonly #req: IncomingMessage;
-  /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
-  /** Verdicts on Set-Cookie values: the last one judged, and the ones before it. */
+  /** Verdicts so far (the last one, and those before it): a list set again later (by a session middleware) is not judged or reported twice. */
   #lastJudged: string | undefined;
   #lastKept = false;
   #verdicts: Map<string, boolean> | undefined;
@@ -233,7 +232,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return plan.kind === 'rewrite' && !plan.coding;
   }
 
-  wholeBody(res: ServerResponse, sent: unknown, encoding: BufferEncoding | undefined): Buffer | undefined {
+  wholeBody(res: ServerResponse, sent: unknown, encoding?: BufferEncoding): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
     const chunk = toBuffer(sent, encoding);

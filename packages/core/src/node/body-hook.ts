@@ -29,7 +29,7 @@ export interface BodyHooks {
    * The chunk comes as `end` got it (`toBuffer` makes bytes of it): a body that is not a
    * page is not copied.
    */
-  wholeBody(res: ServerResponse, chunk: unknown, encoding: BufferEncoding | undefined): Buffer | undefined;
+  wholeBody(res: ServerResponse, chunk: unknown, encoding?: BufferEncoding): Buffer | undefined;
 }
 
 type Callback = (error?: Error | null) => void;

@@ -12,7 +12,6 @@ export interface HeaderHooks {
 }
 
 type HeaderFields = OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | readonly (readonly [string, OutgoingHttpHeader])[];
-type WriteHead = ServerResponse['writeHead'];
 /** Node's own fields: whether the body is chunked, and the trailers serialized so far. */
 type Chunked = ServerResponse & { chunkedEncoding?: boolean; _trailer?: string };
 type AnyWriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
@@ -93,7 +92,9 @@ export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
  */
 function moveFieldsOntoResponse(res: ServerResponse, fields: HeaderFields): void {
   if (!Array.isArray(fields)) {
-    for (const [name, value] of Object.entries(fields as OutgoingHttpHeaders)) {
+    // Fastify hands every header here: no pair array per header.
+    for (const name of Object.keys(fields)) {
+      const value = (fields as OutgoingHttpHeaders)[name];
       if (name && value !== undefined) res.setHeader(name, value);
     }
     return;
