@@ -5,16 +5,19 @@ import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { pages } from './pages.js';
+import { sitePage } from './site-page.js';
 import { policy as benchPolicy } from './policy.js';
 import express from 'express';
 import Koa from 'koa';
 import Fastify from 'fastify';
 
 const policy = benchPolicy;
-const secret = 'bench-secret-0123456789abcdef';
+const secret = 'bench-secret-0123456789abcdef-0123456789';
 const PAGE = `<!doctype html><html><head><title>bench</title></head><body>${'<p>Some text of a page.</p>'.repeat(40)}</body></html>`;
-// A real 50 KB page with its 2013 trackers, and a JSON API response.
+// A real 50 KB page with its 2013 trackers; a 30 KB page of today's site (GA, HubSpot, Maps,
+// two author-marked tags), as the string a template engine renders; a JSON API response.
 const REAL_PAGE = pages['50 KB'];
+const SITE_PAGE = sitePage.toString();
 const JSON_BODY = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) };
 const EXPIRES = new Date('2031-01-01T00:00:00Z');
 
@@ -32,7 +35,12 @@ function expressApp(guarded, mode, consentLog) {
   app.get('/page', (_req, res) => {
     res.type('html').send(REAL_PAGE);
   });
+  app.get('/site', (_req, res) => {
+    res.send(SITE_PAGE);
+  });
+  // An API answer that keeps the visitor's session: one essential cookie.
   app.get('/json', (_req, res) => {
+    res.cookie('PHPSESSID', 'abc123', { httpOnly: true });
     res.json(JSON_BODY);
   });
   return app;
@@ -47,7 +55,12 @@ function koaApp(guarded) {
       ctx.body = REAL_PAGE;
       return;
     }
+    if (ctx.path === '/site') {
+      ctx.body = SITE_PAGE;
+      return;
+    }
     if (ctx.path === '/json') {
+      ctx.cookies.set('PHPSESSID', 'abc123');
       ctx.body = JSON_BODY;
       return;
     }
@@ -75,7 +88,13 @@ async function fastifyApp(guarded) {
   app.get('/page', (_request, reply) => {
     reply.type('text/html; charset=utf-8').send(REAL_PAGE);
   });
-  app.get('/json', () => JSON_BODY);
+  app.get('/site', (_request, reply) => {
+    reply.type('text/html; charset=utf-8').send(SITE_PAGE);
+  });
+  app.get('/json', (_request, reply) => {
+    reply.header('set-cookie', 'PHPSESSID=abc123; Path=/; HttpOnly');
+    return JSON_BODY;
+  });
   await app.ready();
   return app.routing;
 }

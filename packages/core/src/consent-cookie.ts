@@ -62,7 +62,7 @@ export function decodeConsent(cookieName: string, value: string, secrets: readon
   if (!ids.every((id) => CATEGORY_ID.test(id))) return undefined;
   return {
     revision: Buffer.from(revision, 'base64url').toString('utf8'),
-    granted: ids,
+    granted: Object.freeze(ids),
     decidedAt: parseInt(seconds, 36) * 1000,
     consentId,
   };

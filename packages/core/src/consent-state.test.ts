@@ -58,3 +58,26 @@ describe('resolveConsent', () => {
     expect(resolveConsent(compiled, signals({ regime: 'opt-out', stored: stored([]) }))).toMatchObject({ decided: true, granted: ['essential'] });
   });
 });
+
+describe('states found by the list they were chosen from', () => {
+  const other = compilePolicy(loadPolicy({ revision: 'r3', categories: { essential: { label: 'Essential', required: true }, statistics: { label: 'Statistics' } } }));
+
+  it("should give each policy, source and decision its own state for the same frozen list, however often asked", () => {
+    const granted = Object.freeze(['statistics']);
+    for (let round = 0; round < 3; round++) {
+      const fromCookie = resolveConsent(compiled, signals({ stored: stored(granted as string[]) }));
+      const fromManager = resolveConsent(compiled, signals({ managed: { source: 'onetrust', granted } }));
+      const elsewhere = resolveConsent(other, signals({ stored: stored(granted as string[], { revision: 'r3' }) }));
+      expect(fromCookie).toEqual({ decided: true, revision: 'r2', granted: ['essential', 'statistics'], denied: ['marketing'], source: 'cookie' });
+      expect(fromManager).toEqual({ decided: true, revision: 'r2', granted: ['essential', 'statistics'], denied: ['marketing'], source: 'onetrust' });
+      expect(elsewhere).toEqual({ decided: true, revision: 'r3', granted: ['essential', 'statistics'], denied: [], source: 'cookie' });
+    }
+  });
+
+  it('should read a list that is not frozen afresh every time', () => {
+    const granted = ['statistics'];
+    expect(resolveConsent(compiled, signals({ stored: stored(granted) })).granted).toEqual(['essential', 'statistics']);
+    granted.push('marketing');
+    expect(resolveConsent(compiled, signals({ stored: stored(granted) })).granted).toEqual(['essential', 'statistics', 'marketing']);
+  });
+});

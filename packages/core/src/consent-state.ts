@@ -53,7 +53,7 @@ export function resolveConsent(compiled: CompiledPolicy, signals: ConsentSignals
   const granted =
     signals.regime === 'opt-out'
       ? compiled.categoryIds.filter((id) => !(gpcApplies && compiled.gpcIds.has(id)))
-      : [];
+      : NOTHING;
   return stateOf(compiled, false, granted, gpcApplies ? 'gpc' : 'default');
 }
 
@@ -74,7 +74,26 @@ export function isCurrent(compiled: CompiledPolicy, stored: StoredConsent, now: 
 const MAX_CACHED_STATES = 1024;
 const stateCache = new WeakMap<CompiledPolicy, Map<string, ConsentState>>();
 
+const NOTHING: readonly string[] = Object.freeze([]);
+/**
+ * The state last built from each frozen list of chosen categories, per policy: a verified
+ * consent cookie is decoded once (consent-cookie.ts) and an undecided visitor chose
+ * NOTHING, so most requests find their state by the list itself, without building its key.
+ */
+const byChosen = new WeakMap<CompiledPolicy, WeakMap<readonly string[], ConsentState>>();
+
 function stateOf(compiled: CompiledPolicy, decided: boolean, chosen: readonly string[], source: ConsentSource): ConsentState {
+  if (!Object.isFrozen(chosen)) return buildState(compiled, decided, chosen, source);
+  let states = byChosen.get(compiled);
+  if (!states) byChosen.set(compiled, (states = new WeakMap()));
+  const known = states.get(chosen);
+  if (known !== undefined && known.decided === decided && known.source === source) return known;
+  const state = buildState(compiled, decided, chosen, source);
+  states.set(chosen, state);
+  return state;
+}
+
+function buildState(compiled: CompiledPolicy, decided: boolean, chosen: readonly string[], source: ConsentSource): ConsentState {
   let key = `${decided ? 1 : 0}${source}:`;
   for (const id of compiled.categoryIds) key += compiled.requiredIds.has(id) || chosen.includes(id) ? '1' : '0';
   let cache = stateCache.get(compiled);

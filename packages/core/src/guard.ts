@@ -12,6 +12,7 @@ import { loadPolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import { contextual, createReporter, requestContext, type ReportEvent, type Reporter } from './reports.js';
 import { assetResponse, gpcResponse, GPC_PATH } from './declaration/assets.js';
+import { BannerTemplates } from './declaration/banner.js';
 import { usesConsentMode } from './declaration/consent-mode.js';
 import { messagesFor } from './declaration/messages.js';
 import { declarationPage } from './declaration/page.js';
@@ -97,6 +98,7 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     // Nothing stored, no signal, opt-in: only the required categories.
     sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
     consentMode,
+    banners: new BannerTemplates(),
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);

@@ -4,7 +4,7 @@ import { sendsGpc, type ConsentState } from './consent-state.js';
 import type { ConsentLogWriter } from './consent-log/log.js';
 import type { RequestConsent } from './guard.js';
 import type { Embedding } from './declaration/assets.js';
-import { bannerHtml } from './declaration/banner.js';
+import type { BannerTemplates } from './declaration/banner.js';
 import { consentModeDefault } from './declaration/consent-mode.js';
 import { messagesForRequest, type Messages } from './declaration/messages.js';
 import { safeReturnPath } from './endpoint/checks.js';
@@ -12,10 +12,10 @@ import { createPageRewriter } from './html/page.js';
 import { mayHaveGoogleTag, mayHaveMarkers } from './html/quick-look.js';
 import type { HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
-import { hookResponseBody, type BodyHooks, type BodyTransform } from './node/body-hook.js';
-import { methodTarget } from './node/methods.js';
+import { BodyHook, toBuffer, type BodyHooks, type BodyTransform } from './node/body-hook.js';
+import { hookMethods, methodsOf } from './node/methods.js';
 import type { Coding } from './node/recoder.js';
-import { hookResponseHeaders, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
+import { HeaderHook, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
 import type { ConsentReach } from './consent-reach.js';
 import { consentEtag, dropRangeForPages, isHtml, isPageView, planBody, refuseRange, stateKey, translateIfNoneMatch } from './response-body.js';
 import type { ResolvedOptions } from './options.js';
@@ -42,6 +42,8 @@ export interface GuardContext {
   readonly sharedPageState: ConsentState | undefined;
   /** The policy maps categories to Google Consent Mode: pages with a Google tag get its default. */
   readonly consentMode: boolean;
+  /** This guard's banner, built once per locale and embedding. */
+  readonly banners: BannerTemplates;
 }
 
 /** What the adapter knows about the connection and the app's page settings (read when needed, on this object). */
@@ -71,7 +73,9 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   readonly #connection: Connection;
   readonly #context: GuardContext;
   readonly #req: IncomingMessage;
-  /** Verdicts so far: a list set again later (by a session middleware) is not judged or reported twice. */
+  /** Verdicts so far (the last one, and those before it): a list set again later (by a session middleware) is not judged or reported twice. */
+  #lastJudged: string | undefined;
+  #lastKept = false;
   #verdicts: Map<string, boolean> | undefined;
   #purgeUndeclared = false;
   #reportContext: ReportContext | undefined;
@@ -92,7 +96,7 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   #byLanguage = false;
   /** A whole body came out different from the app's. */
   #rewritten = false;
-  #textsForRequest: { locale: string; messages: Messages } | undefined;
+  #textsForRequest: { readonly locale: string; readonly messages: Messages } | undefined;
 
   constructor(context: GuardContext, req: IncomingMessage, res: ServerResponse, connection: Connection, consent: RequestConsent) {
     this.#context = context;
@@ -100,9 +104,10 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     this.#res = res;
     this.consent = consent;
     this.#connection = connection;
-    const target = methodTarget(res);
-    hookResponseHeaders(res, this, target);
-    hookResponseBody(this, target);
+    const originals = methodsOf(res);
+    const headers = new HeaderHook(res, this, originals);
+    const body = new BodyHook(this, originals);
+    hookMethods(res, originals, { writeHead: headers, writeEarlyHints: headers, write: body, end: body });
     if (context.pagesMayChange) dropRangeForPages(req);
     this.#etagTranslated = translateIfNoneMatch(req, this.#pageState);
   }
@@ -229,9 +234,10 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return plan.kind === 'rewrite' && !plan.coding;
   }
 
-  wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined {
+  wholeBody(res: ServerResponse, sent: unknown, encoding?: BufferEncoding): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
+    const chunk = toBuffer(sent, encoding);
     this.#bodyDone = true;
     const { reach, consentMode, options } = this.#context;
     const shared = this.#context.sharedPageState !== undefined;
@@ -380,14 +386,14 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   }
 
   /** The visitor's language (by Accept-Language) and the site's texts in it. */
-  get #texts(): { locale: string; messages: Messages } {
+  get #texts(): { readonly locale: string; readonly messages: Messages } {
     return (this.#textsForRequest ??= messagesForRequest(this.#req.headers['accept-language'], this.#context.options));
   }
 
   #banner(returnTo: string | undefined): string {
     const { compiled, options } = this.#context;
     const { locale, messages } = this.#texts;
-    return bannerHtml({
+    return this.#context.banners.html({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
       gpcNotice: this.#gpcNotice(),
@@ -405,32 +411,44 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     if (report.active) report(contextual(this.reportContext, { type: 'html-skipped', reason }));
   }
 
-  filterLate(values: readonly string[]): string[] {
+  filterLate(values: readonly string[]): readonly string[] {
     const allowed = this.#judge(values);
-    return this.#context.options.mode === 'report-only' ? [...values] : allowed;
+    return this.#context.options.mode === 'report-only' ? values : allowed;
   }
 
-  /** The values enforcement lets out; every other one is reported. */
-  #judge(values: readonly string[]): string[] {
-    if (values.length === 0) return [];
+  /** The values enforcement lets out (`values` itself when it lets out all); every other one is reported. */
+  #judge(values: readonly string[]): readonly string[] {
+    let allowed: string[] | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (this.#keeps(value)) allowed?.push(value);
+      else allowed ??= values.slice(0, i);
+    }
+    return allowed ?? values;
+  }
+
+  /**
+   * Whether one value may leave, judged and reported once per response (a header-time hook
+   * further in may set it again). Most responses set one cookie: no map for that one.
+   */
+  #keeps(value: string): boolean {
+    if (value === this.#lastJudged) return this.#lastKept;
+    const known = this.#verdicts?.get(value);
+    if (known !== undefined) return known;
     const { compiled, report } = this.#context;
-    const verdicts = (this.#verdicts ??= new Map());
-    const now = Date.now();
-    return values.filter((value) => {
-      const known = verdicts.get(value);
-      if (known !== undefined) return known;
-      const verdict = judgeSetCookie(compiled, this.state, value, now);
-      verdicts.set(value, verdict.keep);
-      // Kept or dropped by what the visitor chose: another state would get other headers.
-      if (verdict.category !== undefined && !compiled.requiredIds.has(verdict.category)) this.#variesByState = true;
-      if (!report.active) return verdict.keep;
-      if (verdict.reason === 'undeclared' || verdict.reason === 'undeclared-allowed') {
-        report(contextual(this.reportContext, { type: 'cookie-undeclared', name: verdict.name, action: verdict.keep ? 'allowed' : 'blocked' }));
-      } else if (!verdict.keep) {
-        report(contextual(this.reportContext, { type: 'cookie-blocked', name: verdict.name, reason: verdict.reason, category: verdict.category }));
-      }
-      return verdict.keep;
-    });
+    const verdict = judgeSetCookie(compiled, this.state, value, Date.now());
+    if (this.#lastJudged !== undefined) (this.#verdicts ??= new Map()).set(this.#lastJudged, this.#lastKept);
+    this.#lastJudged = value;
+    this.#lastKept = verdict.keep;
+    // Kept or dropped by what the visitor chose: another state would get other headers.
+    if (verdict.category !== undefined && !compiled.requiredIds.has(verdict.category)) this.#variesByState = true;
+    if (!report.active) return verdict.keep;
+    if (verdict.reason === 'undeclared' || verdict.reason === 'undeclared-allowed') {
+      report(contextual(this.reportContext, { type: 'cookie-undeclared', name: verdict.name, action: verdict.keep ? 'allowed' : 'blocked' }));
+    } else if (!verdict.keep) {
+      report(contextual(this.reportContext, { type: 'cookie-blocked', name: verdict.name, reason: verdict.reason, category: verdict.category }));
+    }
+    return verdict.keep;
   }
 }
 

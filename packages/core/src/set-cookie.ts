@@ -35,8 +35,11 @@ export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, va
     : { keep: false, name, reason: 'not-granted', category };
 }
 
+const EXPIRES = /expires/i;
+
 /** The last Expires attribute a browser can read (one it cannot is ignored, RFC 6265 section 5.2.1). */
 function lastExpires(setCookie: string): number | undefined {
+  if (!EXPIRES.test(setCookie)) return undefined;
   let expires: number | undefined;
   for (const attribute of setCookie.split(';').slice(1)) {
     const equals = attribute.indexOf('=');

@@ -1,7 +1,6 @@
 import { createGuard, type ConsentLog, type ConsentOptions, type ConsentState, type Connection, type EndpointResponse, type Guard, type GuardedResponse } from '@consent-guard/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import type { IncomingMessage } from 'node:http';
 import { headersOnRaw, sendsWholePages } from './whole-page.js';
 
 declare module 'fastify' {
@@ -41,18 +40,20 @@ function consentGuardPlugin(app: FastifyInstance, options: Readonly<ConsentOptio
 
 function install(app: FastifyInstance, guard: Guard): void {
   const { endpoint, declaration } = guard.options;
-  const guardedResponses = new WeakMap<IncomingMessage, GuardedResponse>();
+  // Where this guard keeps each request's guarded response: a field Fastify's requests are built with, not a WeakMap entry per request.
+  const guardedResponse = Symbol('consent-guard.response');
 
   app.decorateRequest('consent', null as unknown as ConsentState);
+  app.decorateRequest(guardedResponse, null);
   app.decorate('consentLog', guard.consentLog);
   app.addHook('onClose', (_app, closed) => {
     guard.close().then(() => closed(), closed);
   });
-  app.addHook('onRoute', sendsWholePages(guardedResponses));
+  app.addHook('onRoute', sendsWholePages((request) => (request as unknown as Record<symbol, GuardedResponse | null>)[guardedResponse] ?? undefined));
   app.addHook('onRequest', function consentGuardOnRequest(request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) {
     const guarded = guard.protect(request.raw, reply.raw, new FastifyConnection(request, reply));
     request.consent = guarded.state;
-    guardedResponses.set(request.raw, guarded);
+    (request as unknown as Record<symbol, GuardedResponse>)[guardedResponse] = guarded;
     const path = pathOf(request.url);
     // Answered before Fastify parses the body: the endpoint reads a form with or without a parser.
     if (endpoint !== false && path === endpoint) {

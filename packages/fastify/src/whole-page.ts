@@ -1,5 +1,5 @@
 import type { GuardedResponse } from '@consent-guard/core';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
 
 /**
@@ -13,16 +13,16 @@ import type { FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } fr
  * that goes out; a payload it does not take (a stream, a compressed body, a route added
  * before the guard) is still rewritten at header time.
  */
-export function sendsWholePages(guarded: WeakMap<IncomingMessage, GuardedResponse>) {
+export function sendsWholePages(guarded: (request: FastifyRequest) => GuardedResponse | undefined) {
   const rewriteWholePage: onSendHookHandler = function rewriteWholePage(request: FastifyRequest, reply: FastifyReply, payload: unknown, done) {
-    const response = guarded.get(request.raw);
+    const response = guarded(request);
     if (!response || !(typeof payload === 'string' || Buffer.isBuffer(payload)) || !/html/i.test(String(reply.getHeader('content-type') ?? ''))) {
       done(null, payload);
       return;
     }
     let page: Buffer | undefined;
     try {
-      page = response.wholeBody(headersOnRaw(reply), typeof payload === 'string' ? Buffer.from(payload) : payload);
+      page = response.wholeBody(headersOnRaw(reply), payload);
     } catch {
       // Left to header time, which rewrites it again or refuses it (and reports why).
     }

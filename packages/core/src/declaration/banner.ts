@@ -1,3 +1,4 @@
+import { createCache } from '../cache.js';
 import { actionButton, consentForm, returnField } from '../endpoint/forms.js';
 import { escapeHtml } from '../html/escape.js';
 import { textFor } from '../policy/localized.js';
@@ -58,7 +59,62 @@ export function bannerHtml(input: BannerInput): string {
     scriptTag(input.embedding, 'banner.js'),
     '</div>',
   ].join('');
+  return asciiOnly(markup);
+}
+
+/** Non-ASCII characters as character references. */
+function asciiOnly(markup: string): string {
   return markup.replace(/[^\x00-\x7f]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);
+}
+
+// Where a template takes the page's return path and the CSP nonce (a NUL no text of the banner has).
+const RETURN_SLOT = '\0return-to\0';
+const NONCE_SLOT = '\0nonce\0';
+const SLOTS = /\0(return-to|nonce)\0/;
+
+/**
+ * The banners of one guard (one policy, endpoint, declaration and set of texts per locale),
+ * each built once per locale, GPC notice and embedding, with slots for what differs from
+ * one page to the next: the return path and the nonce. The keys come from those few
+ * values, never from the request; the cache is bounded all the same.
+ */
+export class BannerTemplates {
+  readonly #build: (input: BannerInput) => string;
+  readonly #templates = createCache<readonly string[] | null>(64);
+
+  constructor(build: (input: BannerInput) => string = bannerHtml) {
+    this.#build = build;
+  }
+
+  /** What `bannerHtml(input)` returns. */
+  html(input: BannerInput): string {
+    const { returnTo, embedding } = input;
+    const key = `${input.locale}\0${input.gpcNotice}\0${input.shared}\0${embedding.filesAt ?? ''}\0${embedding.nonce ? 1 : 0}${returnTo ? 1 : 0}`;
+    let parts = this.#templates.get(key);
+    if (parts === undefined) {
+      parts = this.#template(input);
+      this.#templates.set(key, parts);
+    }
+    if (parts === null) return this.#build(input);
+    // As the banner writes them: escaped, then non-ASCII as references.
+    const nonce = embedding.nonce && asciiOnly(escapeHtml(embedding.nonce));
+    const returnPath = returnTo && asciiOnly(escapeHtml(returnTo));
+    let html = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) html += (parts[i] === 'nonce' ? nonce : returnPath) + parts[i + 1]!;
+    return html;
+  }
+
+  /** The banner split at its slots: text, slot name, text, …; null when a text of its own has a NUL (never, in practice). */
+  #template(input: BannerInput): readonly string[] | null {
+    const { returnTo, embedding } = input;
+    if (this.#build({ ...input, returnTo: undefined, embedding: { filesAt: embedding.filesAt, nonce: undefined } }).includes('\0')) return null;
+    const template = this.#build({
+      ...input,
+      returnTo: returnTo ? RETURN_SLOT : undefined,
+      embedding: { filesAt: embedding.filesAt, nonce: embedding.nonce ? NONCE_SLOT : undefined },
+    });
+    return template.split(SLOTS);
+  }
 }
 
 function gpcNotice(policy: Policy, t: Messages, locale: string, how: BannerInput['gpcNotice']): string {

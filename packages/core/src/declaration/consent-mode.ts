@@ -19,8 +19,22 @@ export function consentModeState(policy: Policy, state: ConsentState): Record<st
  */
 export function consentModeDefault(policy: Policy, state: ConsentState, nonce: string | undefined): string {
   const attribute = nonce ? ` nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, '')}"` : '';
-  const consent = JSON.stringify(consentModeState(policy, state));
-  return `<script${attribute}>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default',${consent});</script>`;
+  return `<script${attribute}>${defaultScript(policy, state)}</script>`;
+}
+
+// States are shared objects, one per combination of granted categories (and policy): each
+// script is built once, and goes with its state.
+const defaultScripts = new WeakMap<Policy, WeakMap<ConsentState, string>>();
+
+function defaultScript(policy: Policy, state: ConsentState): string {
+  let byState = defaultScripts.get(policy);
+  if (!byState) defaultScripts.set(policy, (byState = new WeakMap()));
+  let script = byState.get(state);
+  if (script === undefined) {
+    script = `window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default',${JSON.stringify(consentModeState(policy, state))});`;
+    byState.set(state, script);
+  }
+  return script;
 }
 
 /** What the banner's script needs to send `gtag('consent', 'update', …)`: category → types. */

@@ -169,10 +169,24 @@ export function fill(template: string, values: Readonly<Record<string, string>>)
 }
 
 /** The texts for a request: its Accept-Language among the built-in and the site's locales, else the site's default. */
-export function messagesForRequest(
-  acceptLanguage: string | undefined,
-  options: { readonly locale: string; readonly messages: MessageOverrides },
-): { locale: string; messages: Messages } {
-  const offered = [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])];
-  return messagesFor(negotiateLocale(acceptLanguage, offered) ?? options.locale, options.messages);
+export function messagesForRequest(acceptLanguage: string | undefined, options: LocaleOptions): { readonly locale: string; readonly messages: Messages } {
+  let site = sites.get(options);
+  if (!site) sites.set(options, (site = { offered: [...new Set([...Object.keys(BUILT_IN), ...Object.keys(options.messages)])], texts: new Map() }));
+  // One of the offered locales or the site's default: a key from a short list, never the header.
+  const locale = negotiateLocale(acceptLanguage, site.offered) ?? options.locale;
+  let texts = site.texts.get(locale);
+  if (!texts) {
+    const { locale: chosen, messages } = messagesFor(locale, options.messages);
+    texts = Object.freeze({ locale: chosen, messages: Object.freeze(messages) });
+    site.texts.set(locale, texts);
+  }
+  return texts;
 }
+
+interface LocaleOptions {
+  readonly locale: string;
+  readonly messages: MessageOverrides;
+}
+
+/** Per site's options (resolved once per guard): the locales it offers, and its texts in each, built once. */
+const sites = new WeakMap<LocaleOptions, { readonly offered: readonly string[]; readonly texts: Map<string, { readonly locale: string; readonly messages: Messages }> }>();

@@ -3,7 +3,7 @@ import { marked } from 'marked';
 import { parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../policy/load.js';
-import { messagesFor, negotiateLocale } from './messages.js';
+import { messagesFor, messagesForRequest, negotiateLocale } from './messages.js';
 import { renderDeclaration } from './render.js';
 
 type ChildNode = DefaultTreeAdapterMap['childNode'];
@@ -147,5 +147,22 @@ describe('locales', () => {
     expect(locale).toBe('sv');
     expect(messages.acceptAll).toBe('Godkänn alla');
     expect(messages.rejectAll).toBe('Reject all');
+  });
+
+  it("should give each request the texts of its language among the site's, built once per language", () => {
+    const options = { locale: 'sv', messages: { sv: { acceptAll: 'Godkänn alla' } } };
+    const asked = ['nb-NO,nb;q=0.9', 'sv-SE', 'de', undefined, 'en;q=0.5, nb;q=0.1', `x-${'a'.repeat(50)}`].map((header) => messagesForRequest(header, options));
+    expect(asked.map(({ locale, messages }) => [locale, messages.acceptAll])).toEqual([
+      ['nb', 'Godta alle'],
+      ['sv', 'Godkänn alla'],
+      ['sv', 'Godkänn alla'],
+      ['sv', 'Godkänn alla'],
+      ['en', 'Accept all'],
+      ['sv', 'Godkänn alla'],
+    ]);
+    expect(messagesForRequest('nb', options)).toBe(asked[0]);
+    expect(Object.isFrozen(asked[0]!.messages)).toBe(true);
+    // Another site's options, another site's texts.
+    expect(messagesForRequest('sv', { locale: 'en', messages: {} }).messages.acceptAll).toBe('Accept all');
   });
 });

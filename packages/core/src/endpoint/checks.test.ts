@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crossSiteReason, safeReturnPath } from './checks.js';
 
@@ -19,6 +20,41 @@ describe('safeReturnPath', () => {
     },
   );
 });
+
+describe('safeReturnPath on plain paths (taken as they are, without URL)', () => {
+  const plain = fc.stringMatching(/^\/[A-Za-z0-9\-._~!$&()*+,;=:@/?%'#]{0,40}$/);
+  it('should give what URL resolution gives', () => {
+    fc.assert(
+      fc.property(plain, (path) => {
+        expect(safeReturnPath(path)).toBe(throughUrl(path));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    ['/a/./b', '/a/b'],
+    ['/a/..', '/'],
+    ['/a/b/..?x=/../', '/a/?x=/../'],
+    ['/.', '/'],
+    ['/a.b/c..d', '/a.b/c..d'],
+    ["/it's?q='x'", "/it's?q=%27x%27"],
+  ])('should keep %j as %j', (input, expected) => {
+    expect(safeReturnPath(input)).toBe(expected);
+  });
+});
+
+/** What safeReturnPath made of any path before plain ones were taken as they are. */
+function throughUrl(path: string): string | undefined {
+  if (path.startsWith('//')) return undefined;
+  const base = 'http://consent-guard.invalid';
+  try {
+    const url = new URL(path, base);
+    return url.origin === base ? url.pathname + url.search + url.hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 describe('crossSiteReason', () => {
   const own = { protocol: 'http', host: 'shop.example:8080' };

@@ -45,6 +45,8 @@ function refererOrigin(referer: string | undefined): string | undefined {
 export function safeReturnPath(value: string): string | undefined {
   if (value.length > 2048 || !value.startsWith('/') || /[\x00-\x20\x7F\\]/.test(value)) return undefined;
   if (value.startsWith('//')) return undefined;
+  // Every page's banner needs this page's path: most are already what URL would make of them.
+  if (isPlainPath(value)) return value;
   const base = 'http://consent-guard.invalid';
   let url: URL;
   try {
@@ -54,4 +56,18 @@ export function safeReturnPath(value: string): string | undefined {
   }
   if (url.origin !== base) return undefined;
   return url.pathname + url.search + url.hash;
+}
+
+/** Characters URL leaves as they are in a path and a query (no `%`, `'`, `#`: URL may rewrite those). */
+const PLAIN = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/?]*$/;
+/** A `.` or `..` segment, which URL resolves away. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/** A path (and query) starting with one `/` that URL would return unchanged. */
+function isPlainPath(value: string): boolean {
+  if (!PLAIN.test(value)) return false;
+  const query = value.indexOf('?');
+  if (query === -1) return !DOT_SEGMENT.test(value);
+  // An empty query is dropped.
+  return query < value.length - 1 && !DOT_SEGMENT.test(value.slice(0, query));
 }

@@ -1,8 +1,8 @@
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { hookResponseBody, type BodyHooks, type BodyTransform } from './body-hook.js';
-import { methodTarget } from './methods.js';
+import { BodyHook, type BodyHooks, type BodyTransform } from './body-hook.js';
+import { hookMethods, methodsOf, type Args } from './methods.js';
 
 const BROKEN: BodyTransform = {
   write: () => {
@@ -22,6 +22,17 @@ function hooks(observeOnly = false, failures: Error[] = []): BodyHooks {
       throw new Error('bug');
     },
   };
+}
+
+/** Hooks the body of `res` alone; its head goes out as Node writes it. */
+function hookResponseBody(hooks: BodyHooks, res: ServerResponse): void {
+  const originals = methodsOf(res);
+  const body = new BodyHook(hooks, originals);
+  const head = {
+    writeHead: (self: ServerResponse, args: Args) => originals.writeHead.apply(self, args as never),
+    writeEarlyHints: (self: ServerResponse, args: Args) => originals.writeEarlyHints.apply(self, args as never),
+  };
+  hookMethods(res, originals, { writeHead: head, writeEarlyHints: head, write: body, end: body });
 }
 
 async function get(handle: (res: ServerResponse) => void): Promise<{ status: number; body: string; aborted: boolean }> {
@@ -48,7 +59,7 @@ describe('a body transform that fails', () => {
   it('should turn a page written at once into a 500, never the unchecked page', async () => {
     const failures: Error[] = [];
     const result = await get((res) => {
-      hookResponseBody(hooks(false, failures), methodTarget(res));
+      hookResponseBody(hooks(false, failures), res);
       res.setHeader('Content-Type', 'text/html');
       res.setHeader('Content-Length', '10');
       res.end('<p>secret</p>');
@@ -59,7 +70,7 @@ describe('a body transform that fails', () => {
 
   it('should cut a streamed page off rather than send unchecked bytes', async () => {
     const result = await get((res) => {
-      hookResponseBody(hooks(), methodTarget(res));
+      hookResponseBody(hooks(), res);
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.write('<p>unchecked</p>');
       res.end();
@@ -70,7 +81,7 @@ describe('a body transform that fails', () => {
 
   it('should pass the page in report-only mode', async () => {
     const result = await get((res) => {
-      hookResponseBody(hooks(true), methodTarget(res));
+      hookResponseBody(hooks(true), res);
       res.setHeader('Content-Type', 'text/html');
       res.end('<p>as written</p>');
     });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { MethodTarget } from './methods.js';
+import type { Args, Originals } from './methods.js';
 import { Recoder, type Coding } from './recoder.js';
 
 /** A synchronous body transform: bytes in, bytes out (possibly none yet). */
@@ -26,8 +26,10 @@ export interface BodyHooks {
   /**
    * Before the head, when the whole body comes in one `end(chunk)`: transform it now and
    * return it (the caller fixes Content-Length), or undefined to leave it to header time.
+   * The chunk comes as `end` got it (`toBuffer` makes bytes of it): a body that is not a
+   * page is not copied.
    */
-  wholeBody(res: ServerResponse, chunk: Buffer): Buffer | undefined;
+  wholeBody(res: ServerResponse, chunk: unknown, encoding?: BufferEncoding): Buffer | undefined;
 }
 
 type Callback = (error?: Error | null) => void;
@@ -38,111 +40,131 @@ type End = (chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Ca
  * Passes the body through the transform chosen at header time, the way expressjs/compression
  * proxies `write` and `end`. `write` forces the head first, so the choice is made before any
  * body byte; backpressure is the response's own (`write` returns what the real one returns).
+ * One object per response, its state in fields: no closures.
  */
-export function hookResponseBody(hooks: BodyHooks, target: MethodTarget): void {
-  const write = target.original('write') as Write;
-  const end = target.original('end') as End;
-  let recoder: Recoder | undefined;
+export class BodyHook {
+  readonly #hooks: BodyHooks;
+  readonly #write: Write;
+  readonly #end: End;
+  #recoder: Recoder | undefined;
   /** The body held back before the head (see `holdsWholeBody`), copied: callers may reuse their buffers once called back. */
-  let held: Buffer[] | undefined;
-  let heldLength = 0;
-  let askedToHold = false;
-  const declaredLength = (self: ServerResponse) => Number(self.getHeader('content-length'));
-  const takeHeld = (last?: Buffer): Buffer => {
-    const pieces = held!;
-    held = undefined;
-    if (last) pieces.push(last);
-    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-  };
-  const recoderFor = (self: ServerResponse, transform: BodyTransform, coding: Coding) =>
-    (recoder ??= new Recoder(self, coding, transform, write, end as (callback?: () => void) => ServerResponse, (error) => hooks.bodyFailed(error), hooks.observeOnly));
+  #held: Buffer[] | undefined;
+  #heldLength = 0;
+  #askedToHold = false;
 
-  /**
-   * The transform failed (a bug, not bad input): nothing unchecked may leave. Before the head,
-   * the page becomes a 500 (report-only: the app's bytes pass); after it, the response is cut.
-   */
-  const fail = (self: ServerResponse, error: unknown, original?: Buffer): ServerResponse => {
-    hooks.bodyFailed(error instanceof Error ? error : new Error(String(error)));
-    if (self.headersSent) return self.destroy();
-    if (hooks.observeOnly && original) return end.call(self, original);
-    self.statusCode = 500;
-    for (const name of ['content-length', 'content-encoding', 'etag', 'last-modified']) self.removeHeader(name);
-    self.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    self.setHeader('Cache-Control', 'no-store');
-    return end.call(self, 'This page could not be checked for consent, so it was not sent.\n');
-  };
+  constructor(hooks: BodyHooks, originals: Originals) {
+    this.#hooks = hooks;
+    this.#write = originals.write as Write;
+    this.#end = originals.end as End;
+  }
 
-  target.install('write', function writeTransformed(this: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
+  write(res: ServerResponse, args: Args): boolean {
+    return this.#writeTransformed(res, args[0], args[1] as BufferEncoding | Callback | undefined, args[2] as Callback | undefined);
+  }
+
+  end(res: ServerResponse, args: Args): ServerResponse {
+    return this.#endTransformed(res, args[0], args[1] as BufferEncoding | Callback | undefined, args[2] as Callback | undefined);
+  }
+
+  #writeTransformed(res: ServerResponse, chunk: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
+    const hooks = this.#hooks;
     if (chunk !== undefined && chunk !== null) {
-      if (!askedToHold && !this.headersSent) {
-        askedToHold = true;
-        if (hooks.holdsWholeBody(this)) held = [];
+      if (!this.#askedToHold && !res.headersSent) {
+        this.#askedToHold = true;
+        if (hooks.holdsWholeBody(res)) this.#held = [];
       }
-      if (held) {
+      if (this.#held) {
         const piece = Buffer.from(toBuffer(chunk, encoding));
         const done = typeof encoding === 'function' ? encoding : callback;
         // Held while the head is not out and the body is what its Content-Length said.
-        if (!this.headersSent && heldLength + piece.length <= declaredLength(this)) {
-          held.push(piece);
-          heldLength += piece.length;
+        if (!res.headersSent && this.#heldLength + piece.length <= Number(res.getHeader('content-length'))) {
+          this.#held.push(piece);
+          this.#heldLength += piece.length;
           if (done) process.nextTick(done);
           return true;
         }
-        return writeTransformed.call(this, takeHeld(piece), done);
+        return this.#writeTransformed(res, this.#takeHeld(piece), done);
       }
     }
-    if (!this.headersSent) this.writeHead(this.statusCode);
+    if (!res.headersSent) res.writeHead(res.statusCode);
     const transform = hooks.bodyTransform;
-    if (!transform || chunk === undefined || chunk === null) return write.call(this, chunk, encoding, callback);
+    if (!transform || chunk === undefined || chunk === null) return this.#write.call(res, chunk, encoding, callback);
     const done = typeof encoding === 'function' ? encoding : callback;
     let out: Buffer;
     try {
-      if (hooks.bodyCoding) return recoderFor(this, transform, hooks.bodyCoding).write(toBuffer(chunk, encoding), done);
+      if (hooks.bodyCoding) return this.#recoderFor(res, transform, hooks.bodyCoding).write(toBuffer(chunk, encoding), done);
       out = transform.write(toBuffer(chunk, encoding));
     } catch (error) {
-      fail(this, error);
+      this.#fail(res, error);
       return false;
     }
-    if (out.length > 0) return write.call(this, out, done);
+    if (out.length > 0) return this.#write.call(res, out, done);
     if (done) process.nextTick(done);
-    return !this.writableNeedDrain;
-  } as ServerResponse['write']);
+    return !res.writableNeedDrain;
+  }
 
-  target.install('end', function endTransformed(this: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
-    if (typeof chunk === 'function') return endTransformed.call(this, undefined, undefined, chunk as Callback);
+  #endTransformed(res: ServerResponse, chunk?: unknown, encoding?: BufferEncoding | Callback, callback?: Callback): ServerResponse {
+    if (typeof chunk === 'function') return this.#endTransformed(res, undefined, undefined, chunk as Callback);
+    const hooks = this.#hooks;
     const done = typeof encoding === 'function' ? encoding : callback;
-    if (held) return endTransformed.call(this, takeHeld(chunk === undefined || chunk === null ? undefined : toBuffer(chunk, encoding)), done);
+    if (this.#held) return this.#endTransformed(res, this.#takeHeld(chunk === undefined || chunk === null ? undefined : toBuffer(chunk, encoding)), done);
     const hasChunk = chunk !== undefined && chunk !== null;
-    if (!this.headersSent && hasChunk) {
-      const body = toBuffer(chunk, encoding);
+    if (!res.headersSent && hasChunk) {
       let whole: Buffer | undefined;
       try {
-        whole = hooks.wholeBody(this, body);
+        whole = hooks.wholeBody(res, chunk, typeof encoding === 'string' ? encoding : undefined);
       } catch (error) {
-        return fail(this, error, body);
+        return this.#fail(res, error, toBuffer(chunk, encoding));
       }
-      if (whole) return end.call(this, whole, done);
+      if (whole) return this.#end.call(res, whole, done);
     }
-    if (!this.headersSent) this.writeHead(this.statusCode);
+    if (!res.headersSent) res.writeHead(res.statusCode);
     const transform = hooks.bodyTransform;
-    if (!transform) return end.call(this, chunk, encoding, callback);
+    if (!transform) return this.#end.call(res, chunk, encoding, callback);
     let out: Buffer;
     try {
       if (hooks.bodyCoding) {
-        recoderFor(this, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
-        return this;
+        this.#recoderFor(res, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
+        return res;
       }
       const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
       const tail = transform.end();
       out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
     } catch (error) {
-      return fail(this, error);
+      return this.#fail(res, error);
     }
-    return out.length > 0 ? end.call(this, out, done) : end.call(this, done);
-  } as ServerResponse['end']);
+    return out.length > 0 ? this.#end.call(res, out, done) : this.#end.call(res, done);
+  }
+
+  #takeHeld(last?: Buffer): Buffer {
+    const pieces = this.#held!;
+    this.#held = undefined;
+    if (last) pieces.push(last);
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  }
+
+  #recoderFor(res: ServerResponse, transform: BodyTransform, coding: Coding): Recoder {
+    return (this.#recoder ??= new Recoder(res, coding, transform, this.#write, this.#end as (callback?: () => void) => ServerResponse, (error) => this.#hooks.bodyFailed(error), this.#hooks.observeOnly));
+  }
+
+  /**
+   * The transform failed (a bug, not bad input): nothing unchecked may leave. Before the head,
+   * the page becomes a 500 (report-only: the app's bytes pass); after it, the response is cut.
+   */
+  #fail(res: ServerResponse, error: unknown, original?: Buffer): ServerResponse {
+    this.#hooks.bodyFailed(error instanceof Error ? error : new Error(String(error)));
+    if (res.headersSent) return res.destroy();
+    if (this.#hooks.observeOnly && original) return this.#end.call(res, original);
+    res.statusCode = 500;
+    for (const name of ['content-length', 'content-encoding', 'etag', 'last-modified']) res.removeHeader(name);
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    return this.#end.call(res, 'This page could not be checked for consent, so it was not sent.\n');
+  }
 }
 
-function toBuffer(chunk: unknown, encoding: BufferEncoding | Callback | undefined): Buffer {
+/** A body chunk as bytes (a string in its encoding, UTF-8 by default). */
+export function toBuffer(chunk: unknown, encoding: BufferEncoding | Callback | undefined): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8');
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

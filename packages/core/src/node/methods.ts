@@ -3,64 +3,77 @@ import { ServerResponse } from 'node:http';
 /** The response methods the guard hooks. `writeHeader` is Node's alias of `writeHead`. */
 export type Method = 'writeHead' | 'writeEarlyHints' | 'write' | 'end';
 type AnyMethod = (this: ServerResponse, ...args: never[]) => unknown;
-type Methods = Partial<Record<Method, AnyMethod>>;
 
-/** Where one response's hooks go, and what each hooked method called before them. */
-export interface MethodTarget {
-  /** The method as it was before the hook: what the hook calls through to. */
-  original<K extends Method>(name: K): ServerResponse[K];
-  install<K extends Method>(name: K, hook: ServerResponse[K]): void;
+/** The methods a response had before the guard hooked it: what its hooks call through to. */
+export type Originals = { readonly [K in Method]: ServerResponse[K] };
+
+/** The arguments a method got, as they came (Node's methods look at how many). */
+export type Args = ArrayLike<unknown>;
+
+/**
+ * One response's hooks: for each hooked method, an object with a method of that name that
+ * takes the response and the arguments. Objects, not closures: a response costs what its
+ * hooks' fields cost, whatever they handle.
+ */
+export interface ResponseHooks {
+  readonly writeHead: { writeHead(res: ServerResponse, args: Args): unknown };
+  readonly writeEarlyHints: { writeEarlyHints(res: ServerResponse, args: Args): unknown };
+  readonly write: { write(res: ServerResponse, args: Args): unknown };
+  readonly end: { end(res: ServerResponse, args: Args): unknown };
 }
 
 const NAMES: readonly (Method | 'writeHeader')[] = ['writeHead', 'writeHeader', 'writeEarlyHints', 'write', 'end'];
+const METHODS: readonly Method[] = ['writeHead', 'writeEarlyHints', 'write', 'end'];
+const HOOK = Symbol('consent-guard.hook');
+type Tagged = AnyMethod & { [HOOK]?: unknown };
 
 /** Hooks of responses guarded through the prototype, by response. */
-const hooked = new WeakMap<ServerResponse, Methods>();
+const hooked = new WeakMap<ServerResponse, ResponseHooks>();
 /** ServerResponse.prototype's methods before this module patched it (on first use). */
-let saved: Required<Methods> | undefined;
+let saved: Originals | undefined;
 /** Prototypes between a response and ServerResponse.prototype that define none of the methods. */
 const plainPrototypes = new WeakSet<object>();
 
 /**
- * Where to hook `res`. Writing a property on a response costs ~4.5 µs and garbage under
- * Express, whose `Object.setPrototypeOf(res, app.response)` leaves every response with a
- * map of its own, so that each new property makes V8 build (and later collect) yet
- * another map (bench/README.md). So, when nothing has hooked `res` before the guard (no
- * method of its own, no prototype in between that overrides one), its hooks go into a
- * WeakMap, and ServerResponse.prototype, patched once, dispatches to them: the same
- * order as instance hooks (anything hooked later wraps ours either way), and Express
- * sub-apps, which switch the prototype again, still end at ServerResponse.prototype.
- * Otherwise (compression or a session mounted first, a second guard) the hooks go on
- * the instance, around what is there, as jshttp/on-headers does.
+ * What `res`'s hooks call through to; hand it to `hookMethods`. Writing a property on a
+ * response costs ~4.5 µs and garbage under Express, whose `Object.setPrototypeOf(res,
+ * app.response)` leaves every response with a map of its own, so that each new property
+ * makes V8 build (and later collect) yet another map (bench/README.md). So, when nothing
+ * has hooked `res` before the guard (no method of its own, no prototype in between that
+ * overrides one), its hooks go into a WeakMap, and ServerResponse.prototype, patched once,
+ * dispatches to them: the same order as instance hooks (anything hooked later wraps ours
+ * either way), and Express sub-apps, which switch the prototype again, still end at
+ * ServerResponse.prototype. Then every such response shares one `Originals`. Otherwise
+ * (compression or a session mounted first, a second guard) the hooks go on the instance,
+ * around what is there, as jshttp/on-headers does.
  */
-export function methodTarget(res: ServerResponse): MethodTarget {
-  if (!viaPrototype(res)) return instanceTarget(res);
-  const methods: Methods = {};
-  hooked.set(res, methods);
-  const originals = (saved ??= patchPrototype());
-  return {
-    original: (name) => originals[name] as never,
-    install: (name, hook) => {
-      methods[name] = hook as AnyMethod;
-    },
-  };
+export function methodsOf(res: ServerResponse): Originals {
+  if (viaPrototype(res)) return (saved ??= patchPrototype());
+  return { writeHead: res.writeHead, writeEarlyHints: res.writeEarlyHints, write: res.write, end: res.end };
 }
 
-/** The outermost hook for `name` on `res`: on the instance if any, else through the prototype. */
-export function installed<K extends Method>(res: ServerResponse, name: K): ServerResponse[K] | undefined {
-  return Object.hasOwn(res, name) ? res[name] : (hooked.get(res)?.[name] as ServerResponse[K] | undefined);
+/** Installs `hooks` where `methodsOf(res)` (which gave `originals`) said they go. */
+export function hookMethods(res: ServerResponse, originals: Originals, hooks: ResponseHooks): void {
+  if (originals === saved) {
+    hooked.set(res, hooks);
+    return;
+  }
+  const target = res as unknown as Record<string, Tagged>;
+  for (const name of METHODS) {
+    const hook = hooks[name] as unknown as Record<Method, (res: ServerResponse, args: Args) => unknown>;
+    const method: Tagged = function hookedMethod(this: ServerResponse) {
+      return hook[name](this, arguments);
+    };
+    method[HOOK] = hook;
+    target[name] = method;
+  }
+  // Node's alias is a plain assignment on the prototype: it needs its own instance override.
+  target.writeHeader = target.writeHead!;
 }
 
-function instanceTarget(res: ServerResponse): MethodTarget {
-  const target = res as unknown as Record<string, unknown>;
-  return {
-    original: (name) => res[name],
-    install: (name, hook) => {
-      target[name] = hook;
-      // Node's alias is a plain assignment on the prototype: it needs its own instance override.
-      if (name === 'writeHead') target.writeHeader = hook;
-    },
-  };
+/** The outermost hook object for `name` on `res`, if it is one of ours: on the instance if any, else through the prototype. */
+export function installed(res: ServerResponse, name: Method): unknown {
+  return Object.hasOwn(res, name) ? (res[name] as Tagged)[HOOK] : hooked.get(res)?.[name];
 }
 
 function viaPrototype(res: ServerResponse): boolean {
@@ -79,18 +92,24 @@ function viaPrototype(res: ServerResponse): boolean {
  * Every response in the process then goes through one WeakMap lookup per call of these
  * methods; responses the guard does not hold get the original method.
  */
-function patchPrototype(): Required<Methods> {
+function patchPrototype(): Originals {
   const proto = ServerResponse.prototype as unknown as Record<Method | 'writeHeader', AnyMethod>;
-  const originals: Required<Methods> = { writeHead: proto.writeHead, writeEarlyHints: proto.writeEarlyHints, write: proto.write, end: proto.end };
-  for (const name of ['writeHead', 'writeEarlyHints', 'write', 'end'] as const) {
-    const original = originals[name];
-    // `arguments` as they came: Node's methods look at how many they got.
-    proto[name] = function dispatch(this: ServerResponse) {
-      return ((hooked.get(this)?.[name] ?? original) as (...args: unknown[]) => unknown).apply(this, arguments as unknown as unknown[]);
-    };
-    Object.defineProperty(proto[name], 'name', { value: name });
-  }
+  const originals = Object.freeze({ writeHead: proto.writeHead, writeEarlyHints: proto.writeEarlyHints, write: proto.write, end: proto.end }) as unknown as Originals;
+  // One function each, not one made in a loop: their property loads then see one name and stay monomorphic.
+  proto.writeHead = dispatcher(originals.writeHead as AnyMethod, (hooks, res, args) => hooks.writeHead.writeHead(res, args));
+  proto.writeEarlyHints = dispatcher(originals.writeEarlyHints as AnyMethod, (hooks, res, args) => hooks.writeEarlyHints.writeEarlyHints(res, args));
+  proto.write = dispatcher(originals.write as AnyMethod, (hooks, res, args) => hooks.write.write(res, args));
+  proto.end = dispatcher(originals.end as AnyMethod, (hooks, res, args) => hooks.end.end(res, args));
+  for (const name of METHODS) Object.defineProperty(proto[name], 'name', { value: name });
   // Still Node's alias: one function, so that code comparing the two (and our upstream test) holds.
   proto.writeHeader = proto.writeHead;
   return originals;
+}
+
+/** A prototype method that hands a guarded response to its hooks and any other to `original`, `arguments` as they came. */
+function dispatcher(original: AnyMethod, hook: (hooks: ResponseHooks, res: ServerResponse, args: Args) => unknown): AnyMethod {
+  return function dispatch(this: ServerResponse) {
+    const hooks = hooked.get(this);
+    return hooks ? hook(hooks, this, arguments) : original.apply(this, arguments as unknown as never[]);
+  };
 }

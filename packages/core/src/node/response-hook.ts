@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { installed, type MethodTarget } from './methods.js';
+import { installed, type Args, type Originals } from './methods.js';
 
 export interface HeaderHooks {
   /**
@@ -8,62 +8,81 @@ export interface HeaderHooks {
    */
   onHeaders(res: ServerResponse): void;
   /** Filters Set-Cookie values set after `onHeaders` ran, by header-time hooks further in. */
-  filterLate(values: readonly string[]): string[];
+  filterLate(values: readonly string[]): readonly string[];
 }
 
 type HeaderFields = OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | readonly (readonly [string, OutgoingHttpHeader])[];
-type WriteHead = ServerResponse['writeHead'];
 /** Node's own fields: whether the body is chunked, and the trailers serialized so far. */
 type Chunked = ServerResponse & { chunkedEncoding?: boolean; _trailer?: string };
 type AnyWriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
-const HOOKS = Symbol('consent-guard.hooks');
-type Tagged = WriteHead & { [HOOKS]?: HeaderHooks };
-
 /**
- * Wraps `res.writeHead` (and its alias `writeHeader`) the way jshttp/on-headers does: the
+ * Hooks `res.writeHead` (and its alias `writeHeader`) the way jshttp/on-headers does: the
  * headers handed to writeHead are first moved onto `res`, so `onHeaders` sees one complete
  * set. Implicit heads (first `write`/`end`, `flushHeaders`) go through `this.writeHead` in
- * Node, so they come here too.
+ * Node, so they come here too. 103 Early Hints go through `writeEarlyHints` here.
  *
  * Middleware that hooked writeHead before us (express-session mounted earlier, say) runs
  * its listener after ours; every Set-Cookie it adds then still passes `filterLate`, because
  * setHeader and appendHeader are filtered from the moment our listener has run.
  *
  * Every property written on an Express response costs ~4.5 µs and garbage (Express
- * switches its prototype; see bench/README.md), so the hooks go where `target` says (see
- * methods.ts) and the hook writes as few as it can later: no marker property (the hooks
- * ride on the wrapper function), the setHeader filter only when an inner writeHead hook
- * needs it, and the trailer filter only on chunked responses, the only ones that send
- * trailers.
+ * switches its prototype; see bench/README.md), so the hook goes where `methodsOf` says
+ * (see methods.ts) and writes as few as it can later: the setHeader filter only when an
+ * inner writeHead hook needs it, and the trailer filter only on chunked responses, the
+ * only ones that send trailers.
  */
-export function hookResponseHeaders(res: ServerResponse, hooks: HeaderHooks, target: MethodTarget): void {
-  const next = target.original('writeHead') as AnyWriteHead;
-  const innerHook = Object.hasOwn(res, 'writeHead');
-  let fired = false;
+export class HeaderHook {
+  readonly hooks: HeaderHooks;
+  readonly #originals: Originals;
+  /** Something hooked writeHead on the instance before us: its header-time listener runs after ours. */
+  readonly #innerHook: boolean;
+  #fired = false;
 
-  function writeHead(this: ServerResponse, statusCode: number, reasonOrFields?: string | HeaderFields, maybeFields?: HeaderFields) {
-    if (fired || this.headersSent) return next.apply(this, [...arguments]);
-    fired = true;
+  constructor(res: ServerResponse, hooks: HeaderHooks, originals: Originals) {
+    this.hooks = hooks;
+    this.#originals = originals;
+    this.#innerHook = Object.hasOwn(res, 'writeHead');
+  }
+
+  writeHead(res: ServerResponse, args: Args): ServerResponse {
+    const next = this.#originals.writeHead as AnyWriteHead;
+    if (this.#fired || res.headersSent) return next.apply(res, args as unknown[]);
+    this.#fired = true;
+    const statusCode = args[0] as number;
+    const reasonOrFields = args[1] as string | HeaderFields | undefined;
+    const maybeFields = args[2] as HeaderFields | undefined;
     const reason = typeof reasonOrFields === 'string' ? reasonOrFields : undefined;
     const fields = typeof reasonOrFields === 'string' ? maybeFields : reasonOrFields;
-    if (this.statusCode !== statusCode) this.statusCode = statusCode;
-    if (fields) moveFieldsOntoResponse(this, fields);
-    hooks.onHeaders(this);
-    if (innerHook) filterLaterSetCookies(this, hooks);
-    const result = reason === undefined ? next.call(this, this.statusCode) : next.call(this, this.statusCode, reason);
-    if ((this as Chunked).chunkedEncoding) filterTrailers(this, hooks);
-    return result;
+    if (res.statusCode !== statusCode) res.statusCode = statusCode;
+    if (fields) moveFieldsOntoResponse(res, fields);
+    this.hooks.onHeaders(res);
+    if (this.#innerHook) filterLaterSetCookies(res, this.hooks);
+    const result = reason === undefined ? next.call(res, res.statusCode) : next.call(res, res.statusCode, reason);
+    if ((res as Chunked).chunkedEncoding) filterTrailers(res, this.hooks);
+    return result as ServerResponse;
   }
-  (writeHead as Tagged)[HOOKS] = hooks;
 
-  target.install('writeHead', writeHead as WriteHead);
-  filterEarlyHints(hooks, target);
+  /** 103 Early Hints can carry any header; a Set-Cookie in them is judged like any other. */
+  writeEarlyHints(res: ServerResponse, args: Args): void {
+    const hints = args[0] as Record<string, string | string[]>;
+    const callback = args[1] as (() => void) | undefined;
+    const filtered: Record<string, string | readonly string[]> = {};
+    for (const [name, value] of Object.entries(hints)) {
+      if (!isSetCookie(name)) filtered[name] = value;
+      else {
+        const kept = this.hooks.filterLate(setCookieValues(value));
+        if (kept.length > 0) filtered[name] = kept;
+      }
+    }
+    this.#originals.writeEarlyHints.call(res, filtered as Record<string, string | string[]>, callback);
+  }
 }
 
-/** The hooks installed by `hookResponseHeaders`, when ours is the outermost writeHead. */
+/** The hooks a HeaderHook was made with, when ours is the outermost writeHead of `res`. */
 export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
-  return (installed(res, 'writeHead') as Tagged | undefined)?.[HOOKS];
+  const hook = installed(res, 'writeHead');
+  return hook instanceof HeaderHook ? hook.hooks : undefined;
 }
 
 /**
@@ -73,7 +92,9 @@ export function installedHooks(res: ServerResponse): HeaderHooks | undefined {
  */
 function moveFieldsOntoResponse(res: ServerResponse, fields: HeaderFields): void {
   if (!Array.isArray(fields)) {
-    for (const [name, value] of Object.entries(fields as OutgoingHttpHeaders)) {
+    // Fastify hands every header here: no pair array per header.
+    for (const name of Object.keys(fields)) {
+      const value = (fields as OutgoingHttpHeaders)[name];
       if (name && value !== undefined) res.setHeader(name, value);
     }
     return;
@@ -106,23 +127,6 @@ function filterLaterSetCookies(res: ServerResponse, hooks: HeaderHooks): void {
     const kept = hooks.filterLate(setCookieValues(value));
     return kept.length > 0 ? appendHeader.call(this, name, kept) : this;
   };
-}
-
-/** 103 Early Hints can carry any header; a Set-Cookie in them is judged like any other. */
-function filterEarlyHints(hooks: HeaderHooks, target: MethodTarget): void {
-  const writeEarlyHints = target.original('writeEarlyHints');
-  if (typeof writeEarlyHints !== 'function') return;
-  target.install('writeEarlyHints', function writeEarlyHintsFiltered(this: ServerResponse, hints, callback) {
-    const filtered: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(hints)) {
-      if (!isSetCookie(name)) filtered[name] = value;
-      else {
-        const kept = hooks.filterLate(setCookieValues(value));
-        if (kept.length > 0) filtered[name] = kept;
-      }
-    }
-    return writeEarlyHints.call(this, filtered, callback);
-  });
 }
 
 /**
