@@ -7,9 +7,9 @@ import { messagesForRequest } from './messages.js';
 const policy = loadPolicy(fileURLToPath(new URL('../../../../examples/express-demo/consent-policy.yaml', import.meta.url)));
 const options = { locale: 'en', messages: { nb: { acceptAll: 'Godta alt, også æøå' } } };
 
-function input(language: string | undefined, returnTo: string | undefined, nonce: string | undefined, filesAt?: string): BannerInput {
+function input(language: string | undefined, returnTo: string | undefined, nonce: string | undefined, filesAt?: string, styleNonce = nonce): BannerInput {
   const { locale, messages } = messagesForRequest(language, options);
-  return { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: '/cookies', returnTo, embedding: { nonce, filesAt } };
+  return { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: '/cookies', returnTo, embedding: { nonce, styleNonce, filesAt } };
 }
 
 describe('BannerTemplates', () => {
@@ -34,6 +34,11 @@ describe('BannerTemplates', () => {
         }
       }
     }
+    // A pair of nonces (@fastify/helmet): the style's own goes on the style.
+    const pair = input('en', '/x', 'script-n0nce', undefined, 'style-"n0nce"');
+    expect(templates.html(pair)).toBe(bannerHtml(pair));
+    expect(templates.html(pair)).toContain('<style nonce="style-&quot;n0nce&quot;">');
+    expect(templates.html(pair)).toContain('<script nonce="script-n0nce">');
     expect(templates.html(input('nb', '/x', undefined))).toContain('Godta alt, ogs&#xe5; &#xe6;&#xf8;&#xe5;');
     expect(templates.html(input('en', '/x', undefined))).toContain('Accept all');
   });
@@ -55,7 +60,7 @@ describe('BannerTemplates', () => {
   it('should build every banner afresh when a text of the site has a NUL, rather than fill it', () => {
     const nul = { locale: 'en', messages: { en: { bannerText: 'a \0return-to\0 b' } } };
     const { locale, messages } = messagesForRequest(undefined, nul);
-    const banner: BannerInput = { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: false, returnTo: '/x', embedding: { nonce: undefined, filesAt: undefined } };
+    const banner: BannerInput = { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: false, returnTo: '/x', embedding: { nonce: undefined, styleNonce: undefined, filesAt: undefined } };
     const templates = new BannerTemplates();
     expect(templates.html(banner)).toBe(bannerHtml(banner));
     expect(templates.html(banner)).toContain('a \0return-to\0 b');

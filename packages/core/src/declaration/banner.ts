@@ -67,15 +67,16 @@ function asciiOnly(markup: string): string {
   return markup.replace(/[^\x00-\x7f]/gu, (char) => `&#x${char.codePointAt(0)!.toString(16)};`);
 }
 
-// Where a template takes the page's return path and the CSP nonce (a NUL no text of the banner has).
+// Where a template takes the page's return path and the CSP nonces (a NUL no text of the banner has).
 const RETURN_SLOT = '\0return-to\0';
 const NONCE_SLOT = '\0nonce\0';
-const SLOTS = /\0(return-to|nonce)\0/;
+const STYLE_NONCE_SLOT = '\0style-nonce\0';
+const SLOTS = /\0(return-to|nonce|style-nonce)\0/;
 
 /**
  * The banners of one guard (one policy, endpoint, declaration and set of texts per locale),
  * each built once per locale, GPC notice and embedding, with slots for what differs from
- * one page to the next: the return path and the nonce. The keys come from those few
+ * one page to the next: the return path and the nonces. The keys come from those few
  * values, never from the request; the cache is bounded all the same.
  */
 export class BannerTemplates {
@@ -89,7 +90,7 @@ export class BannerTemplates {
   /** What `bannerHtml(input)` returns. */
   html(input: BannerInput): string {
     const { returnTo, embedding } = input;
-    const key = `${input.locale}\0${input.gpcNotice}\0${input.shared}\0${embedding.filesAt ?? ''}\0${embedding.nonce ? 1 : 0}${returnTo ? 1 : 0}`;
+    const key = `${input.locale}\0${input.gpcNotice}\0${input.shared}\0${embedding.filesAt ?? ''}\0${embedding.nonce ? 1 : 0}${embedding.styleNonce ? 1 : 0}${returnTo ? 1 : 0}`;
     let parts = this.#templates.get(key);
     if (parts === undefined) {
       parts = this.#template(input);
@@ -97,21 +98,28 @@ export class BannerTemplates {
     }
     if (parts === null) return this.#build(input);
     // As the banner writes them: escaped, then non-ASCII as references.
-    const nonce = embedding.nonce && asciiOnly(escapeHtml(embedding.nonce));
-    const returnPath = returnTo && asciiOnly(escapeHtml(returnTo));
+    const slots: Record<string, string | undefined> = {
+      nonce: embedding.nonce && asciiOnly(escapeHtml(embedding.nonce)),
+      'style-nonce': embedding.styleNonce && asciiOnly(escapeHtml(embedding.styleNonce)),
+      'return-to': returnTo && asciiOnly(escapeHtml(returnTo)),
+    };
     let html = parts[0]!;
-    for (let i = 1; i < parts.length; i += 2) html += (parts[i] === 'nonce' ? nonce : returnPath) + parts[i + 1]!;
+    for (let i = 1; i < parts.length; i += 2) html += slots[parts[i]!]! + parts[i + 1]!;
     return html;
   }
 
   /** The banner split at its slots: text, slot name, text, …; null when a text of its own has a NUL (never, in practice). */
   #template(input: BannerInput): readonly string[] | null {
     const { returnTo, embedding } = input;
-    if (this.#build({ ...input, returnTo: undefined, embedding: { filesAt: embedding.filesAt, nonce: undefined } }).includes('\0')) return null;
+    if (this.#build({ ...input, returnTo: undefined, embedding: { filesAt: embedding.filesAt, nonce: undefined, styleNonce: undefined } }).includes('\0')) return null;
     const template = this.#build({
       ...input,
       returnTo: returnTo ? RETURN_SLOT : undefined,
-      embedding: { filesAt: embedding.filesAt, nonce: embedding.nonce ? NONCE_SLOT : undefined },
+      embedding: {
+        filesAt: embedding.filesAt,
+        nonce: embedding.nonce ? NONCE_SLOT : undefined,
+        styleNonce: embedding.styleNonce ? STYLE_NONCE_SLOT : undefined,
+      },
     });
     return template.split(SLOTS);
   }
