@@ -27,6 +27,7 @@ interface PathRule {
 const BASE = new URL('https://consent-guard.invalid/');
 const FAST_URL = /^(?:https?:)?\/\/([a-z0-9.-]+)(:\d+)?([/?#]|$)/i;
 const CONTROL = /[\t\n\r]/;
+const HOSTS_REMEMBERED = 4096;
 
 export function compileTrackers(policy: Policy): TrackerMatcher {
   const exact = new Map<string, TrackerDeclaration>();
@@ -63,15 +64,25 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       const rule = rules.find(({ prefix }) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || p.startsWith(`${prefix}?`));
       if (rule) return rule.tracker;
     }
-    const found = exact.get(host);
-    if (found) return found;
-    // `*.example.com` matches every subdomain, not example.com itself.
+    let found = byHost.get(host);
+    if (found === undefined) {
+      found = exact.get(host) ?? wildcardMatch(host) ?? null;
+      if (byHost.size >= HOSTS_REMEMBERED) byHost.clear();
+      byHost.set(host, found);
+    }
+    return found ?? undefined;
+  };
+
+  // `*.example.com` matches every subdomain, not example.com itself.
+  const wildcardMatch = (host: string): TrackerDeclaration | undefined => {
     for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
       const parent = wildcard.get(host.slice(dot + 1));
       if (parent) return parent;
     }
     return undefined;
   };
+  // Pages load from a few hosts many times: each host is matched once (a bounded memory of them).
+  const byHost = new Map<string, TrackerDeclaration | null>();
 
   const matchLocation = (host: string, path: () => string): TrackerDeclaration | undefined => {
     // An entry with a port matches that port only; one without matches the host on any port.
