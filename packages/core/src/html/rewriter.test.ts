@@ -86,6 +86,17 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     expect(out('<script>_gaq.push(1); _hsq.push(2)</script>', granted)).toBe('<script type="text/plain" data-consent-category="marketing">_gaq.push(1); _hsq.push(2)</script>');
   });
 
+  it('should leave a script typed text/plain alone, however the type is written, and block one whose type only looks so', () => {
+    for (const type of ['text/plain', ' TEXT/Plain\t', "'text/plain'", '\u00a0text/plain\u2028']) {
+      const html = `<script type=${type.startsWith("'") ? type : `"${type}"`}>_hsq.push(1)</script>`;
+      expect(out(html), type).toBe(html);
+    }
+    for (const type of ['text/plainx', 'text/ plain', 'text/pla\u0130n', '']) {
+      expect(out(`<script type="${type}">_hsq.push(1)</script>`), type).toBe(`<script type="text/plain" data-consent-type="${type}" data-consent-category="marketing">_hsq.push(1)</script>`);
+    }
+    expect(out('<script type>_hsq.push(1)</script>')).toBe('<script type="text/plain" data-consent-type="" data-consent-category="marketing">_hsq.push(1)</script>');
+  });
+
   it('should give a blocked iframe a placeholder that offers consent', () => {
     const result = out('<iframe src="https://www.google.com/maps/embed?pb=1" width="600"></iframe>', { granted: ['performance'] });
     expect(result).toMatch(/^<iframe data-consent-src="https:\/\/www.google.com\/maps\/embed\?pb=1" width="600" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);

@@ -230,7 +230,7 @@ export class HtmlRewriter implements TokenSink {
     this.#script = undefined;
     // Judged on the whole held text: a marker may straddle two chunks.
     const text = (script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text)).subarray(0, MAX_INLINE_SCRIPT_BYTES);
-    const replacement = this.#passthrough ? undefined : decideInlineScript(this.#context, script.tag, text);
+    const replacement = this.#judgesInlineScripts() ? decideInlineScript(this.#context, script.tag, text) : undefined;
     if (this.#beforeGoogleTag && mayHaveGoogleTag(text)) this.#out.push(this.#takeBeforeGoogleTag()!);
     this.#out.push(replacement ?? script.tag.bytes, ...script.text);
   }
@@ -238,12 +238,17 @@ export class HtmlRewriter implements TokenSink {
   /** The same for a script whose start tag and text (`text`) still lie in the chunk: only a change cuts it. */
   #judgeScriptInChunk(tag: StartTag, text: Buffer): void {
     const judged = text.subarray(0, MAX_INLINE_SCRIPT_BYTES);
-    const replacement = this.#passthrough ? undefined : decideInlineScript(this.#context, tag, judged);
+    const replacement = this.#judgesInlineScripts() ? decideInlineScript(this.#context, tag, judged) : undefined;
     const before = this.#beforeGoogleTag && mayHaveGoogleTag(judged) ? this.#takeBeforeGoogleTag() : undefined;
     if (!replacement && !before) return;
     this.#cut(tag.start, tag.end);
     if (before) this.#out.push(before);
     this.#out.push(replacement ?? tag.bytes);
+  }
+
+  /** With no tracker denied, a script is held only to find the Google tag: its signatures cannot block it. */
+  #judgesInlineScripts(): boolean {
+    return this.#judgesTrackers && !this.#passthrough;
   }
 
   #takeBeforeGoogleTag(): Buffer | undefined {

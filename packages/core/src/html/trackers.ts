@@ -64,31 +64,32 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       const rule = rules.find(({ prefix }) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || p.startsWith(`${prefix}?`));
       if (rule) return rule.tracker;
     }
-    let found = byHost.get(host);
-    if (found === undefined) {
-      found = exact.get(host) ?? wildcardMatch(host) ?? null;
-      if (byHost.size >= HOSTS_REMEMBERED) byHost.clear();
-      byHost.set(host, found);
-    }
-    return found ?? undefined;
-  };
-
-  // `*.example.com` matches every subdomain, not example.com itself.
-  const wildcardMatch = (host: string): TrackerDeclaration | undefined => {
+    const found = exact.get(host);
+    if (found) return found;
+    // `*.example.com` matches every subdomain, not example.com itself.
     for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
       const parent = wildcard.get(host.slice(dot + 1));
       if (parent) return parent;
     }
     return undefined;
   };
-  // Pages load from a few hosts many times: each host is matched once (a bounded memory of them).
+
+  // Pages load from a few hosts many times: a host whose match does not hang on the path is
+  // matched once (a bounded memory of them).
   const byHost = new Map<string, TrackerDeclaration | null>();
 
   const matchLocation = (host: string, path: () => string): TrackerDeclaration | undefined => {
+    const known = byHost.get(host);
+    if (known !== undefined) return known ?? undefined;
     // An entry with a port matches that port only; one without matches the host on any port.
-    const found = matchHost(host, path);
     const port = host.lastIndexOf(':');
-    return found ?? (port === -1 ? undefined : matchHost(host.slice(0, port), path));
+    const bare = port === -1 ? undefined : host.slice(0, port);
+    const found = matchHost(host, path) ?? (bare === undefined ? undefined : matchHost(bare, path));
+    if (!paths.has(host) && (bare === undefined || !paths.has(bare))) {
+      if (byHost.size >= HOSTS_REMEMBERED) byHost.clear();
+      byHost.set(host, found ?? null);
+    }
+    return found;
   };
 
   const matchText = (rawValue: string): TrackerDeclaration | undefined => {
