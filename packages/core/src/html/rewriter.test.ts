@@ -275,6 +275,24 @@ describe('the Consent Mode default', () => {
     for (let cut = 0; cut < html.length; cut++) expect(rewrite(html, { ...everything, cuts: [cut] }).output.toString()).toBe(expected);
   });
 
+  it('should find a marker written in any case, however the page is split, even inside the marker', () => {
+    const everything = { granted: ['functionality', 'performance', 'marketing'] };
+    const html = '<p>x</p><img alt="a" DATA-Consent-CATEGORY="marketing" data-consent-src="/a.png"><div data-consent-CATEGORY=functionality data-consent-src=/w>y</div>';
+    const expected = html.replace('data-consent-src="/a.png"', 'src="/a.png"').replace('data-consent-src=/w', 'src=/w');
+    expect(out(html, everything)).toBe(expected);
+    const marker = html.indexOf('DATA-Consent');
+    for (let cut = 0; cut < html.length; cut++) {
+      expect(rewrite(html, { ...everything, cuts: [cut] }).output.toString(), `cut at ${cut}`).toBe(expected);
+      if (cut > marker && cut < marker + 21) expect(rewrite(html, { ...everything, cuts: [cut, cut + 1, cut + 3] }).output.toString()).toBe(expected);
+    }
+  });
+
+  it('should block an inline script whose signature straddles chunks, wherever the page is split', () => {
+    const html = '<p>a</p><script>var q = 1 < 2; _hsq.push(["x"])</script><p>b</p><script>ok()</script>';
+    const expected = html.replace('<script>var', '<script type="text/plain" data-consent-category="marketing">var');
+    for (let cut = 0; cut < html.length; cut++) expect(rewrite(html, { cuts: [cut] }).output.toString(), `cut at ${cut}`).toBe(expected);
+  });
+
   it('should stop at a meta declaring an encoding it cannot read, for a visitor who granted everything', () => {
     const html = '<script src="https://www.googletagmanager.com/gtm.js"></script><meta charset="iso-2022-jp"><img data-consent-category="marketing" data-consent-src="/a.png">';
     const { output, events } = rewrite(html, { beforeGoogleTag: SNIPPET, granted: ['functionality', 'performance', 'marketing'] });
