@@ -283,8 +283,11 @@ const CHARSET = Buffer.from('charset');
 
 /** A cheap look before reading a <meta>'s attributes: pages have dozens of metas, few about encoding. */
 function mentionsCharset(bytes: Buffer, start: number, end: number): boolean {
-  outer: for (let i = start; i + CHARSET.length <= end; i++) {
-    for (let k = 0; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
+  const last = end - CHARSET.length;
+  // One comparison a byte until a `c`: the inner loop is set up only there.
+  outer: for (let i = start; i <= last; i++) {
+    if ((bytes[i]! | 0x20) !== 0x63) continue;
+    for (let k = 1; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
     return true;
   }
   return false;

@@ -122,7 +122,10 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       }
       return found;
     },
-    matchInline: (text) => [...new Set(searchSignatures(text).map((index) => signers[index]!))],
+    matchInline(text) {
+      const found = searchSignatures(text);
+      return found.length === 0 ? [] : [...new Set(found.map((index) => signers[index]!))];
+    },
     hasInline: signatures.length > 0,
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
