@@ -153,7 +153,7 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      // A view of this chunk: copied at its end if the script is still held then.
+      // A script tag that began in an earlier chunk: held from here (its bytes are its own).
       if (decision === HOLD_SCRIPT) this.#script = { tag, text: [], length: 0, inChunk: false };
       else this.#out.push(decision);
     }
