@@ -77,6 +77,11 @@ describe('matching tracker URLs', () => {
       expect(name('http://tracker.example:8080/t.js')).toBe('Dev');
       expect(name('http://tracker.example:8081/t.js')).toBeUndefined();
     }
+    // Hosts longer than a DNS name are matched each time, never remembered (memory).
+    const long = `${'a'.repeat(300)}.hubspot.com`;
+    expect(name(`https://${long}/x`)).toBe('HubSpot');
+    expect(name(`https://${long}/x`)).toBe('HubSpot');
+    expect(name(`https://${'b'.repeat(300)}.example/x`)).toBeUndefined();
   });
 
   it('should find every inline signature, wherever it is', () => {

@@ -28,6 +28,8 @@ const BASE = new URL('https://consent-guard.invalid/');
 const FAST_URL = /^(?:https?:)?\/\/([a-z0-9.-]+)(:\d+)?([/?#]|$)/i;
 const CONTROL = /[\t\n\r]/;
 const HOSTS_REMEMBERED = 4096;
+/** A DNS name has at most 253 characters: longer values (a page's own, or hostile) are not remembered. */
+const LONGEST_HOST_REMEMBERED = 253 + ':65535'.length;
 
 export function compileTrackers(policy: Policy): TrackerMatcher {
   const exact = new Map<string, TrackerDeclaration>();
@@ -85,7 +87,7 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     const port = host.lastIndexOf(':');
     const bare = port === -1 ? undefined : host.slice(0, port);
     const found = matchHost(host, path) ?? (bare === undefined ? undefined : matchHost(bare, path));
-    if (!paths.has(host) && (bare === undefined || !paths.has(bare))) {
+    if (host.length <= LONGEST_HOST_REMEMBERED && !paths.has(host) && (bare === undefined || !paths.has(bare))) {
       if (byHost.size >= HOSTS_REMEMBERED) byHost.clear();
       byHost.set(host, found ?? null);
     }
