@@ -142,7 +142,24 @@ function activate(tag: StartTag): Buffer | undefined {
 /** A script the browser will not run: `type="text/plain"`, the contract's inert form. */
 export function isInert(tag: StartTag): boolean {
   const type = tag.get('type');
-  return type !== undefined && tag.value(type).trim().toLowerCase() === 'text/plain';
+  if (type === undefined || type.valueStart === -1) return false;
+  // Read from the bytes when they are ASCII (nearly always): no string for a script's type.
+  const bytes = tag.source;
+  let start = tag.start + type.valueStart;
+  let end = tag.start + type.valueEnd;
+  for (let k = start; k < end; k++) if (bytes[k]! >= 0x80) return tag.value(type).trim().toLowerCase() === TEXT_PLAIN;
+  while (start < end && isAsciiTrimmed(bytes[start]!)) start++;
+  while (end > start && isAsciiTrimmed(bytes[end - 1]!)) end--;
+  if (end - start !== TEXT_PLAIN.length) return false;
+  for (let k = 0; k < TEXT_PLAIN.length; k++) {
+    const c = bytes[start + k]!;
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== TEXT_PLAIN.charCodeAt(k)) return false;
+  }
+  return true;
 }
+
+const TEXT_PLAIN = 'text/plain';
+/** The ASCII characters `String#trim` removes. */
+const isAsciiTrimmed = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
 export type { Attribute };

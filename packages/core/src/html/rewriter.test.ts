@@ -86,6 +86,17 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     expect(out('<script>_gaq.push(1); _hsq.push(2)</script>', granted)).toBe('<script type="text/plain" data-consent-category="marketing">_gaq.push(1); _hsq.push(2)</script>');
   });
 
+  it('should leave a script typed text/plain alone, however the type is written, and block one whose type only looks so', () => {
+    for (const type of ['text/plain', ' TEXT/Plain\t', "'text/plain'", '\u00a0text/plain\u2028']) {
+      const html = `<script type=${type.startsWith("'") ? type : `"${type}"`}>_hsq.push(1)</script>`;
+      expect(out(html), type).toBe(html);
+    }
+    for (const type of ['text/plainx', 'text/ plain', 'text/pla\u0130n', '']) {
+      expect(out(`<script type="${type}">_hsq.push(1)</script>`), type).toBe(`<script type="text/plain" data-consent-type="${type}" data-consent-category="marketing">_hsq.push(1)</script>`);
+    }
+    expect(out('<script type>_hsq.push(1)</script>')).toBe('<script type="text/plain" data-consent-type="" data-consent-category="marketing">_hsq.push(1)</script>');
+  });
+
   it('should give a blocked iframe a placeholder that offers consent', () => {
     const result = out('<iframe src="https://www.google.com/maps/embed?pb=1" width="600"></iframe>', { granted: ['performance'] });
     expect(result).toMatch(/^<iframe data-consent-src="https:\/\/www.google.com\/maps\/embed\?pb=1" width="600" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);
@@ -262,6 +273,24 @@ describe('the Consent Mode default', () => {
       '<script type="text/plain" data-consent-category="marketing" data-consent-src="/ads.js"></script><script>_hsq.push(1)</script></body>';
     const expected = html.replace('<script>gtag', `${SNIPPET}<script>gtag`).replace('<script type="text/plain" data-consent-category="marketing" data-consent-src=', '<script data-consent-category="marketing" src=');
     for (let cut = 0; cut < html.length; cut++) expect(rewrite(html, { ...everything, cuts: [cut] }).output.toString()).toBe(expected);
+  });
+
+  it('should find a marker written in any case, however the page is split, even inside the marker', () => {
+    const everything = { granted: ['functionality', 'performance', 'marketing'] };
+    const html = '<p>x</p><img alt="a" DATA-Consent-CATEGORY="marketing" data-consent-src="/a.png"><div data-consent-CATEGORY=functionality data-consent-src=/w>y</div>';
+    const expected = html.replace('data-consent-src="/a.png"', 'src="/a.png"').replace('data-consent-src=/w', 'src=/w');
+    expect(out(html, everything)).toBe(expected);
+    const marker = html.indexOf('DATA-Consent');
+    for (let cut = 0; cut < html.length; cut++) {
+      expect(rewrite(html, { ...everything, cuts: [cut] }).output.toString(), `cut at ${cut}`).toBe(expected);
+      if (cut > marker && cut < marker + 21) expect(rewrite(html, { ...everything, cuts: [cut, cut + 1, cut + 3] }).output.toString()).toBe(expected);
+    }
+  });
+
+  it('should block an inline script whose signature straddles chunks, wherever the page is split', () => {
+    const html = '<p>a</p><script>var q = 1 < 2; _hsq.push(["x"])</script><p>b</p><script>ok()</script>';
+    const expected = html.replace('<script>var', '<script type="text/plain" data-consent-category="marketing">var');
+    for (let cut = 0; cut < html.length; cut++) expect(rewrite(html, { cuts: [cut] }).output.toString(), `cut at ${cut}`).toBe(expected);
   });
 
   it('should stop at a meta declaring an encoding it cannot read, for a visitor who granted everything', () => {

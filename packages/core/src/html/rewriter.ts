@@ -55,8 +55,12 @@ export class HtmlRewriter implements TokenSink {
   #tagHeadLength = 0;
   /** It grew past MAX_TAG_BYTES and was let through unchanged. */
   #tagGaveUp = false;
-  /** An inline script being held: its start tag, then its text. */
-  #script: { tag: StartTag; readonly text: Buffer[]; length: number } | undefined;
+  /**
+   * An inline script being judged: its start tag, then its text. While both lie in the
+   * chunk being written (most scripts), nothing is cut or held: kept unchanged, they go out
+   * with the chunk; at the chunk's end they are held.
+   */
+  #script: { tag: StartTag; readonly text: Buffer[]; length: number; inChunk: boolean } | undefined;
   /** The page turned out not to be safe to rewrite (its charset): pass the rest through. */
   #passthrough = false;
   #started = false;
@@ -143,12 +147,14 @@ export class HtmlRewriter implements TokenSink {
       this.#out.push(before, decision instanceof Buffer ? decision : tag.bytes);
     } else if (decision === undefined) {
       this.#emitTagHead();
+    } else if (decision === HOLD_SCRIPT && !held) {
+      this.#script = { tag, text: [], length: 0, inChunk: true };
     } else {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      // A view of this chunk: copied at its end if the script is still held then.
-      if (decision === HOLD_SCRIPT) this.#script = { tag, text: [], length: 0 };
+      // A script tag that began in an earlier chunk: held from here (its bytes are its own).
+      if (decision === HOLD_SCRIPT) this.#script = { tag, text: [], length: 0, inChunk: false };
       else this.#out.push(decision);
     }
     if (info.name === 'meta' && mentionsCharset(tag.source, tag.start, tag.end) && declaresUnreadableCharset(tag)) {
@@ -158,7 +164,11 @@ export class HtmlRewriter implements TokenSink {
   }
 
   endTag(name: string, offset: number): void {
-    if (this.#script && name === 'script') {
+    const script = this.#script;
+    if (script?.inChunk && name === 'script') {
+      this.#script = undefined;
+      this.#judgeScriptInChunk(script.tag, this.#chunk.subarray(script.tag.end, offset));
+    } else if (script && name === 'script') {
       this.#addScriptText(this.#chunk.subarray(this.#from, offset));
       this.#from = offset;
       if (this.#script) this.#judgeScript();
@@ -183,6 +193,10 @@ export class HtmlRewriter implements TokenSink {
   /** What this chunk leaves pending goes out, or is held (copied: the chunk's memory is the caller's). */
   #endOfChunk(): void {
     const length = this.#chunk.length;
+    if (this.#script?.inChunk) {
+      this.#script.inChunk = false;
+      this.#cut(this.#script.tag.start, this.#script.tag.end);
+    }
     if (this.#script) {
       if (this.#script.tag.source === this.#chunk) this.#script.tag = this.#script.tag.copied();
       if (this.#from < length) this.#addScriptText(Buffer.from(this.#chunk.subarray(this.#from)));
@@ -216,9 +230,25 @@ export class HtmlRewriter implements TokenSink {
     this.#script = undefined;
     // Judged on the whole held text: a marker may straddle two chunks.
     const text = (script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text)).subarray(0, MAX_INLINE_SCRIPT_BYTES);
-    const replacement = this.#passthrough ? undefined : decideInlineScript(this.#context, script.tag, text);
+    const replacement = this.#judgesInlineScripts() ? decideInlineScript(this.#context, script.tag, text) : undefined;
     if (this.#beforeGoogleTag && mayHaveGoogleTag(text)) this.#out.push(this.#takeBeforeGoogleTag()!);
     this.#out.push(replacement ?? script.tag.bytes, ...script.text);
+  }
+
+  /** The same for a script whose start tag and text (`text`) still lie in the chunk: only a change cuts it. */
+  #judgeScriptInChunk(tag: StartTag, text: Buffer): void {
+    const judged = text.subarray(0, MAX_INLINE_SCRIPT_BYTES);
+    const replacement = this.#judgesInlineScripts() ? decideInlineScript(this.#context, tag, judged) : undefined;
+    const before = this.#beforeGoogleTag && mayHaveGoogleTag(judged) ? this.#takeBeforeGoogleTag() : undefined;
+    if (!replacement && !before) return;
+    this.#cut(tag.start, tag.end);
+    if (before) this.#out.push(before);
+    this.#out.push(replacement ?? tag.bytes);
+  }
+
+  /** With no tracker denied, a script is held only to find the Google tag: its signatures cannot block it. */
+  #judgesInlineScripts(): boolean {
+    return this.#judgesTrackers && !this.#passthrough;
   }
 
   #takeBeforeGoogleTag(): Buffer | undefined {
@@ -253,8 +283,11 @@ const CHARSET = Buffer.from('charset');
 
 /** A cheap look before reading a <meta>'s attributes: pages have dozens of metas, few about encoding. */
 function mentionsCharset(bytes: Buffer, start: number, end: number): boolean {
-  outer: for (let i = start; i + CHARSET.length <= end; i++) {
-    for (let k = 0; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
+  const last = end - CHARSET.length;
+  // One comparison a byte until a `c`: the inner loop is set up only there.
+  outer: for (let i = start; i <= last; i++) {
+    if ((bytes[i]! | 0x20) !== 0x63) continue;
+    for (let k = 1; k < CHARSET.length; k++) if ((bytes[i + k]! | 0x20) !== CHARSET[k]) continue outer;
     return true;
   }
   return false;

@@ -193,16 +193,20 @@ export class Tokenizer {
       const c = chunk[i]!;
       switch (state) {
         case S.Data: {
-          // Tags often follow each other directly: no call needed to find the next one.
-          const next = c === LT ? i : indexOfByte(chunk, LT, i);
-          if (next === -1) {
+          // Most tags lie whole in the chunk: read them in one go, outside the state machine,
+          // one after the other until one changes the state.
+          let end = i;
+          do {
+            // Tags often follow each other directly: no call needed to find the next one.
+            i = chunk[end] === LT ? end : indexOfByte(chunk, LT, end);
+            if (i === -1) break;
+            this.#tagBase = i;
+            end = this.#wholeTag(chunk, i);
+          } while (end !== -1 && end < length && this.#state === S.Data);
+          if (i === -1) {
             i = length;
             continue;
           }
-          i = next;
-          this.#tagBase = i;
-          // Most tags lie whole in the chunk: read them in one go, outside the state machine.
-          const end = this.#wholeTag(chunk, i);
           if (end !== -1) {
             i = end;
             state = this.#state;
@@ -436,7 +440,9 @@ export class Tokenizer {
           break;
         }
         case S.RawText: {
-          const next = indexOfByte(chunk, LT, i);
+          // Only the appropriate end tag (or `<!` in a script) can end this state: skip other `<`.
+          let next = indexOfByte(chunk, LT, i);
+          while (next !== -1 && !this.#mayLeaveRawText(chunk, next)) next = indexOfByte(chunk, LT, next + 1);
           if (next === -1) {
             i = length;
             continue;
@@ -656,6 +662,22 @@ export class Tokenizer {
     this.#attributes = attributes;
     this.#state = this.#endOfTag(j);
     return j + 1;
+  }
+
+  /**
+   * Whether the `<` at `lt` in raw text can change the state: `</` and the element's name
+   * and a byte ending it, `<!` in script data, or too near the chunk's end to tell. The
+   * states from RawLessThan on read it again.
+   */
+  #mayLeaveRawText(chunk: Uint8Array, lt: number): boolean {
+    const name = this.#rawName;
+    const after = lt + 2 + name.length;
+    if (after >= chunk.length) return true;
+    const c = chunk[lt + 1];
+    if (c === BANG) return this.#raw === Raw.Script;
+    if (c !== SLASH) return false;
+    for (let k = 0; k < name.length; k++) if (lower(chunk[lt + 2 + k]!) !== name.charCodeAt(k)) return false;
+    return (BYTE_CLASS[chunk[after]!]! & ENDS_TAG_NAME) !== 0;
   }
 
   #reportsStart(name: string): boolean {

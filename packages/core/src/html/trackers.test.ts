@@ -64,6 +64,26 @@ describe('matching tracker URLs', () => {
     expect(trackers.matchSrcset('/a.png 1x, /b.png 2x')).toEqual([]);
   });
 
+  it('should match a host the same however often, and however many other hosts came before', () => {
+    for (let i = 0; i < 10_000; i++) {
+      expect(name(`https://cdn${i}.example/x.js`)).toBeUndefined();
+      if (i % 997 !== 0) continue;
+      // The same host with and without its path rule, and the memory of hosts filled in between.
+      expect(name('https://www.google.com/maps/embed')).toBe('Maps');
+      expect(name('https://www.google.com/search')).toBeUndefined();
+      expect(name('https://www.google.com:8443/maps')).toBe('Maps');
+      expect(name('https://www.google.com:8443/mail')).toBeUndefined();
+      expect(name(`https://x${i}.hubspot.com/t`)).toBe('HubSpot');
+      expect(name('http://tracker.example:8080/t.js')).toBe('Dev');
+      expect(name('http://tracker.example:8081/t.js')).toBeUndefined();
+    }
+    // Hosts longer than a DNS name are matched each time, never remembered (memory).
+    const long = `${'a'.repeat(300)}.hubspot.com`;
+    expect(name(`https://${long}/x`)).toBe('HubSpot');
+    expect(name(`https://${long}/x`)).toBe('HubSpot');
+    expect(name(`https://${'b'.repeat(300)}.example/x`)).toBeUndefined();
+  });
+
   it('should find every inline signature, wherever it is', () => {
     expect(trackers.matchInline(Buffer.from('var _hsq = window._hsq = []; _hsq.push(["x"])')).map((t) => t.name)).toEqual(['HubSpot']);
     expect(trackers.matchInline(Buffer.from('console.log(1)'))).toEqual([]);

@@ -1,6 +1,7 @@
 import { decodeHTMLAttribute } from 'entities';
 import type { Policy, TrackerDeclaration } from '../policy/schema.js';
 import { latin1 } from './latin1.js';
+import { signatureSearch } from './signatures.js';
 
 /** The policy's trackers, compiled for matching URLs and inline scripts in markup. */
 export interface TrackerMatcher {
@@ -22,46 +23,20 @@ interface PathRule {
   readonly tracker: TrackerDeclaration;
 }
 
-interface Signature {
-  readonly bytes: Buffer;
-  readonly tracker: TrackerDeclaration;
-}
-
-/**
- * Finds every signature in a script's text in one pass: each two-byte prefix of a signature
- * marks a slot in a table, and only there are candidates compared. (One `indexOf` per
- * signature cost as many passes over the text as there are signatures.)
- */
-function signatureSearch(signatures: readonly Signature[]): (text: Buffer) => TrackerDeclaration[] {
-  const byPrefix = new Map<number, Signature[]>();
-  const table = new Uint8Array(65536);
-  for (const signature of signatures) {
-    const prefix = (signature.bytes[0]! << 8) | signature.bytes[1]!;
-    table[prefix] = 1;
-    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), signature]);
-  }
-  return (text) => {
-    const found = new Set<TrackerDeclaration>();
-    for (let i = 0; i + 1 < text.length; i++) {
-      if (table[(text[i]! << 8) | text[i + 1]!] === 0) continue;
-      for (const { bytes, tracker } of byPrefix.get((text[i]! << 8) | text[i + 1]!)!) {
-        if (!found.has(tracker) && text.compare(bytes, 0, bytes.length, i, Math.min(i + bytes.length, text.length)) === 0) found.add(tracker);
-      }
-    }
-    return [...found];
-  };
-}
-
 // Resolving against this base tells relative URLs (same-origin: never a tracker) apart.
 const BASE = new URL('https://consent-guard.invalid/');
 const FAST_URL = /^(?:https?:)?\/\/([a-z0-9.-]+)(:\d+)?([/?#]|$)/i;
 const CONTROL = /[\t\n\r]/;
+const HOSTS_REMEMBERED = 4096;
+/** A DNS name has at most 253 characters: longer values (a page's own, or hostile) are not remembered. */
+const LONGEST_HOST_REMEMBERED = 253 + ':65535'.length;
 
 export function compileTrackers(policy: Policy): TrackerMatcher {
   const exact = new Map<string, TrackerDeclaration>();
   const wildcard = new Map<string, TrackerDeclaration>();
   const paths = new Map<string, PathRule[]>();
-  const signatures: Signature[] = [];
+  const signatures: Buffer[] = [];
+  const signers: TrackerDeclaration[] = [];
   for (const tracker of policy.trackers as readonly TrackerDeclaration[]) {
     for (const entry of tracker.hosts) {
       const slash = entry.indexOf('/');
@@ -76,8 +51,13 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
         exact.set(host, tracker);
       }
     }
-    for (const signature of tracker.inline) signatures.push({ bytes: Buffer.from(signature), tracker });
+    for (const signature of tracker.inline) {
+      signatures.push(Buffer.from(signature));
+      signers.push(tracker);
+    }
   }
+
+  const searchSignatures = signatureSearch(signatures);
 
   const matchHost = (host: string, path: () => string): TrackerDeclaration | undefined => {
     const rules = paths.get(host);
@@ -96,11 +76,22 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     return undefined;
   };
 
+  // Pages load from a few hosts many times: a host whose match does not hang on the path is
+  // matched once (a bounded memory of them).
+  const byHost = new Map<string, TrackerDeclaration | null>();
+
   const matchLocation = (host: string, path: () => string): TrackerDeclaration | undefined => {
+    const known = byHost.get(host);
+    if (known !== undefined) return known ?? undefined;
     // An entry with a port matches that port only; one without matches the host on any port.
-    const found = matchHost(host, path);
     const port = host.lastIndexOf(':');
-    return found ?? (port === -1 ? undefined : matchHost(host.slice(0, port), path));
+    const bare = port === -1 ? undefined : host.slice(0, port);
+    const found = matchHost(host, path) ?? (bare === undefined ? undefined : matchHost(bare, path));
+    if (host.length <= LONGEST_HOST_REMEMBERED && !paths.has(host) && (bare === undefined || !paths.has(bare))) {
+      if (byHost.size >= HOSTS_REMEMBERED) byHost.clear();
+      byHost.set(host, found ?? null);
+    }
+    return found;
   };
 
   const matchText = (rawValue: string): TrackerDeclaration | undefined => {
@@ -133,7 +124,10 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       }
       return found;
     },
-    matchInline: signatureSearch(signatures),
+    matchInline(text) {
+      const found = searchSignatures(text);
+      return found.length === 0 ? [] : [...new Set(found.map((index) => signers[index]!))];
+    },
     hasInline: signatures.length > 0,
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
