@@ -2,7 +2,8 @@ import { mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
 import { urlHostAt } from './trackers.js';
-import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
+import { createTokenizer, type TokenizerEngine } from './engine.js';
+import type { TagInfo, TokenSink } from './tokenizer.js';
 
 /** Longest start tag held back whole; a longer one passes unchanged (and is reported). */
 export const MAX_TAG_BYTES = 256 * 1024;
@@ -30,7 +31,7 @@ const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [name
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 
 export class HtmlRewriter implements TokenSink {
-  readonly #tokenizer: Tokenizer;
+  readonly #tokenizer: TokenizerEngine;
   /** Inserted right after the page's `<body>` start tag: first in reading and tab order. */
   #atBodyStart: Buffer | undefined;
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
@@ -70,7 +71,7 @@ export class HtmlRewriter implements TokenSink {
     // Asking about each tracker category also tells the page's owner that it depends on the
     // state: a visitor who granted them all gets the page untouched, another would not.
     this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
-    this.#tokenizer = new Tokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
+    this.#tokenizer = createTokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */

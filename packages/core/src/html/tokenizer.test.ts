@@ -3,6 +3,7 @@ import { decodeHTMLAttribute } from 'entities';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Raw, Tokenizer, type TagInfo } from './tokenizer.js';
+import { WasmTokenizer } from './wasm-tokenizer.js';
 
 type Token = ['StartTag', string, Record<string, string>, boolean] | ['EndTag', string];
 
@@ -11,12 +12,19 @@ type Token = ['StartTag', string, Record<string, string>, boolean] | ['EndTag', 
 const text = (bytes: Buffer) => bytes.toString('utf8').replace(/\0/g, '\uFFFD');
 const tagName = (name: string) => text(Buffer.from(name, 'latin1'));
 
+// Both engines pass the same tests: the JavaScript tokenizer and the WebAssembly one.
+const ENGINES = [
+  { engine: 'JavaScript', Engine: Tokenizer },
+  { engine: 'WebAssembly', Engine: WasmTokenizer },
+];
+type Engine = (typeof ENGINES)[number]['Engine'];
+
 /** Tag tokens as html5lib-tests write them, from our tokenizer over `input` cut into `chunks`. */
-function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw | 'plaintext'; lastStartTag?: string; followContentModel?: boolean } = {}): Token[] {
+function tokenize(Engine: Engine, input: Buffer, cuts: number[] = [], options: { initial?: Raw | 'plaintext'; lastStartTag?: string; followContentModel?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   let base = 0; // offset of the current chunk in the input
   let tagStart = 0;
-  const tokenizer = new Tokenizer(
+  const tokenizer = new Engine(
     {
       tagOpen: (offset) => (tagStart = base + offset),
       notStartTag: () => {},
@@ -77,7 +85,7 @@ const cases = readdirSync(new URL('html5lib-tests/tokenizer/', CORPUS))
     );
   });
 
-describe('the tokenizer against html5lib-tests', () => {
+describe.each(ENGINES)('the $engine tokenizer against html5lib-tests', ({ Engine }) => {
   it('should find the test corpus', () => {
     expect(cases.length).toBeGreaterThan(1000);
   });
@@ -91,14 +99,14 @@ describe('the tokenizer against html5lib-tests', () => {
         return fixed[0] === 'StartTag' ? ['StartTag', fixed[1], fixed[2], fixed[3] === true] : ['EndTag', fixed[1]];
       });
     const options = { initial: STATES[state]!, lastStartTag: test.lastStartTag ?? '', followContentModel: false };
-    expect(tokenize(input, [], options)).toEqual(expected);
+    expect(tokenize(Engine, input, [], options)).toEqual(expected);
     // Chunks of one byte must give the same tokens.
-    expect(tokenize(input, Array.from(input.keys()), options)).toEqual(expected);
+    expect(tokenize(Engine, input, Array.from(input.keys()), options)).toEqual(expected);
   });
 });
 
-describe('the tokenizer following the content model', () => {
-  const tags = (html: string) => tokenize(Buffer.from(html)).map((t) => (t[0] === 'StartTag' ? `<${t[1]}>` : `</${t[1]}>`));
+describe.each(ENGINES)('the $engine tokenizer following the content model', ({ Engine }) => {
+  const tags = (html: string) => tokenize(Engine, Buffer.from(html)).map((t) => (t[0] === 'StartTag' ? `<${t[1]}>` : `</${t[1]}>`));
 
   it.each([
     ['<script>if (a<b) document.write("<div>")</script><p>', ['<script>', '</script>', '<p>']],
@@ -135,7 +143,7 @@ describe('the tokenizer following the content model', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: pages.length - 1 }), fc.array(fc.nat(), { maxLength: 50 }), (index, cuts) => {
         const page = pages[index]!;
-        expect(tokenize(page, cuts.map((c) => c % page.length))).toEqual(tokenize(page));
+        expect(tokenize(Engine, page, cuts.map((c) => c % page.length))).toEqual(tokenize(Engine, page));
       }),
       { seed: 9, numRuns: 60 },
     );
