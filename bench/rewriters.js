@@ -11,6 +11,9 @@ import { chunks, pages } from './pages.js';
 import { policy } from './policy.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+// The engine is picked when a rewriter is created: 'consent-guard' runs the JavaScript one,
+// 'consent-guard (wasm)' the WebAssembly one (CONSENT_GUARD_WASM=1 around its creation).
+delete process.env.CONSENT_GUARD_WASM;
 const guard = createGuard({ policy });
 const state = guard.consentFor({}); // a visitor who granted nothing optional: trackers get neutralized
 const granted = new Set(state.granted);
@@ -31,6 +34,11 @@ function deniedTracker(value) {
     host = host.slice(dot + 1);
   }
 }
+function rewriteAll(rewriter, input) {
+  let n = 0;
+  for (const chunk of input) n += rewriter.write(chunk).length;
+  return n + rewriter.end().length;
+}
 const escape = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
 const candidates = {
@@ -44,11 +52,12 @@ const candidates = {
     for (const chunk of input) for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) n++;
     return n;
   },
-  'consent-guard': (input) => {
+  'consent-guard': (input) => rewriteAll(guard.htmlRewriter(state), input),
+  'consent-guard (wasm)': (input) => {
+    process.env.CONSENT_GUARD_WASM = '1';
     const rewriter = guard.htmlRewriter(state);
-    let n = 0;
-    for (const chunk of input) n += rewriter.write(chunk).length;
-    return n + rewriter.end().length;
+    delete process.env.CONSENT_GUARD_WASM;
+    return rewriteAll(rewriter, input);
   },
   htmlparser2: (input) => {
     // Decode, tokenize, and re-serialize each start tag that changes; copy the rest by offset.
@@ -105,6 +114,9 @@ const candidates = {
     return n;
   },
 };
+
+const only = process.env.BENCH_ONLY?.split(',');
+if (only) for (const name of Object.keys(candidates)) if (!only.some((part) => name.includes(part))) delete candidates[name];
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const results = {};

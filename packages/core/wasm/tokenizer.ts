@@ -142,6 +142,8 @@ const E_ATTR_COUNT = 20;
 const E_TAG_OPEN = 24; // at the chunk's end: a start tag may be open from here (-1: none)
 const E_NAME_START = 28;
 const E_NAME_END = 32;
+const E_ATTRIBUTES = 36; // where the start tag's attributes are
+const E_PENDING = 40; // the event wholeTag found (u8), for run to return
 
 // Dynamic memory: the input chunk (with 16 bytes of slack for vector loads), then the
 // attributes of the tag being read, [nameStart, nameEnd, valueStart, valueEnd, quote] each.
@@ -371,6 +373,7 @@ function endOfTag(at: i32): i32 {
   st(F_ANNOUNCED, 0);
   const flags = load<u8>(NAME_FLAGS + id);
   st(F_STATE, Data);
+  ev(E_NAME_START, -2); // the name came with EV_NAME (exact names)
   if (ld(F_IS_END)) {
     const depth = ld(F_FOREIGN_DEPTH);
     if (depth > 0 && (flags & FOREIGN) != 0) st(F_FOREIGN_DEPTH, depth - 1);
@@ -392,6 +395,7 @@ function endOfTag(at: i32): i32 {
     ev(E_SELF_CLOSING, selfClosing);
     ev(E_MARKED, ld(F_MARKED));
     ev(E_ATTR_COUNT, ld(F_ATTR_COUNT));
+    ev(E_ATTRIBUTES, <i32>attributes);
     event = EV_START_TAG;
   }
   if (!ld(F_CONTENT_MODEL)) return event;
@@ -423,6 +427,142 @@ function endOfTag(at: i32): i32 {
   return event;
 }
 
+/**
+ * A start or end tag lying whole in the chunk from `lt`, read with plain loops (the same
+ * rules as the states, which take over when it does not): returns the index after its `>`,
+ * having set the state and the pending event, or -1 (nothing changed) when the tag runs
+ * past the chunk or is not a tag.
+ */
+function wholeTag(lt: i32, end: i32): i32 {
+  let j = lt + 1;
+  let isEnd = 0;
+  if (j < end && load<u8>(input + j) == SLASH) {
+    isEnd = 1;
+    j++;
+  }
+  if (j >= end || !isAlpha(load<u8>(input + j))) return -1;
+  const nameStart = j;
+  let key: i64 = 0;
+  while (j < end) {
+    const d = <i32>load<u8>(input + j);
+    if ((load<u8>(CLASS + d) & ENDS_TAG_NAME) != 0) break;
+    key = fold(key, d);
+    j++;
+  }
+  if (j >= end) return -1;
+  const nameEnd = j;
+  let count = 0;
+  let marked = 0;
+  let selfClosing = 0;
+  for (;;) {
+    if (j >= end) return -1;
+    let c = <i32>load<u8>(input + j);
+    if (c == GT) break;
+    if ((load<u8>(CLASS + c) & SPACE) != 0) {
+      j++;
+      continue;
+    }
+    if (c == SLASH) {
+      if (j + 1 >= end) return -1;
+      if (load<u8>(input + j + 1) == GT) {
+        selfClosing = 1;
+        j++;
+        break;
+      }
+      j++;
+      continue;
+    }
+    const attributeStart = j++; // the first character belongs to the name, even `=`
+    j = attributeNameEnd(j, end);
+    const attributeEnd = j;
+    while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
+    if (j >= end) return -1;
+    let valueStart = -1;
+    let valueEnd = -1;
+    let quote = 0;
+    if (load<u8>(input + j) == EQ) {
+      j++;
+      while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
+      if (j >= end) return -1;
+      c = <i32>load<u8>(input + j);
+      if (c == DQ || c == SQ) {
+        quote = c;
+        valueStart = ++j;
+        j = find(j, end, quote);
+        if (j >= end) return -1;
+        valueEnd = j++;
+      } else if (c != GT) {
+        valueStart = j;
+        while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_UNQUOTED) == 0) j++;
+        if (j >= end) return -1;
+        valueEnd = j;
+      }
+    }
+    if (!isEnd) {
+      if (count == attributeCapacity) {
+        grow(attributes + <usize>count * 40);
+        attributeCapacity = count * 2;
+      }
+      const a = attributes + <usize>count * 20;
+      store<i32>(a, attributeStart - lt);
+      store<i32>(a, attributeEnd - lt, 4);
+      store<i32>(a, valueStart == -1 ? -1 : valueStart - lt, 8);
+      store<i32>(a, valueEnd == -1 ? -1 : valueEnd - lt, 12);
+      store<i32>(a, quote, 16);
+      count++;
+      if (attributeEnd - attributeStart == MARKER_LENGTH && isMarker(attributeStart)) marked = 1;
+    }
+  }
+  // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
+  const id = nameId(key);
+  const depth = ld(F_FOREIGN_DEPTH);
+  const flags = load<u8>(NAME_FLAGS + id) & (depth > 0 ? 0xff : ~BREAKS_OUT);
+  const wanted = isEnd ? ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0 : ld(F_ALL_START_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
+  if (flags == 0 && !wanted && !marked) {
+    st(F_STATE, Data);
+    return j + 1;
+  }
+  st(F_IS_END, isEnd);
+  st(F_NAME_ID, id);
+  st(F_SELF_CLOSING, selfClosing);
+  st(F_MARKED, marked);
+  if (!isEnd) st(F_ATTR_COUNT, count);
+  st(F_TAG_BASE, lt);
+  const event = endOfTag(j);
+  ev(E_NAME_START, nameStart);
+  ev(E_NAME_END, nameEnd);
+  store<u8>(EVENT + E_PENDING, <u8>event);
+  return j + 1;
+}
+
+/** The end of an attribute name from `from` (a byte that ends it, or `end`): 16 bytes at a time. */
+@inline function attributeNameEnd(from: i32, end: i32): i32 {
+  // Candidates: `=`, `>`, `/` and every byte up to the space (white space is among them).
+  const eq = i8x16.splat(<i8>EQ);
+  const gt = i8x16.splat(<i8>GT);
+  const slash = i8x16.splat(<i8>SLASH);
+  const space = i8x16.splat(0x20);
+  let i = from;
+  while (i < end) {
+    const v = v128.load(input + i);
+    let mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, eq), i8x16.eq(v, gt)), v128.or(i8x16.eq(v, slash), i8x16.le_u(v, space))));
+    while (mask != 0) {
+      const k = i + ctz(mask);
+      if (k >= end) return end;
+      if ((load<u8>(CLASS + load<u8>(input + k)) & ENDS_ATTRIBUTE_NAME) != 0) return k;
+      mask &= mask - 1;
+    }
+    i += 16;
+  }
+  return end;
+}
+
+/** The bytes from `at` spell the marker, in any case. */
+function isMarker(at: i32): bool {
+  for (let k = 0; k < MARKER_LENGTH; k++) if (lower(load<u8>(input + at + k)) != <i32>load<u8>(MARKER + k)) return false;
+  return true;
+}
+
 /** Whether `state` is inside a start tag. */
 @inline function inStartTag(state: i32): bool {
   return state == TagOpen || (<u32>(state - TagName) <= <u32>(SelfClosing - TagName) && !ld(F_IS_END));
@@ -439,6 +579,19 @@ export function run(): i32 {
       case Data: {
         i = c == LT ? i : find(i, end, LT);
         if (i == end) continue;
+        // Most tags lie whole in the chunk: read in one go, outside the state machine.
+        const after = wholeTag(i, end);
+        if (after >= 0) {
+          i = after;
+          state = ld(F_STATE);
+          const event = <i32>load<u8>(EVENT + E_PENDING);
+          if (event != EV_DONE) {
+            store<u8>(EVENT + E_PENDING, EV_DONE);
+            pos = i;
+            return event;
+          }
+          continue;
+        }
         st(F_TAG_BASE, i);
         state = TagOpen;
         break;

@@ -149,3 +149,41 @@ describe.each(ENGINES)('the $engine tokenizer following the content model', ({ E
     );
   });
 });
+
+describe('the WebAssembly tokenizer beside the JavaScript one', () => {
+  /** What the rewriter hears, with every offset counted from the page's start. */
+  function heard(Engine: Engine, page: Buffer, cuts: number[], startTags: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    let base = 0;
+    let open = -1;
+    const tokenizer = new Engine(
+      {
+        tagOpen: (offset) => (open = base + offset),
+        notStartTag: () => {},
+        startTag: (tag, start, end) => out.push(`<${tag.name}${tag.marked ? ' marked' : ''}${tag.selfClosing ? ' /' : ''} ${start === -1 ? open : base + start}-${base + end} ${tag.attributes.join(',')}>`),
+        endTag: (name, offset) => out.push(`</${name} ${base + offset}>`),
+      },
+      { startTags, endTags: new Set(['script']) },
+    );
+    const points = [0, ...cuts.filter((c) => c > 0 && c < page.length).sort((a, b) => a - b), page.length];
+    for (let p = 0; p < points.length - 1; p++) {
+      base = points[p]!;
+      tokenizer.write(page.subarray(points[p], points[p + 1]));
+    }
+    return out;
+  }
+
+  it('should tell the sink the same, for the rewriter\'s tag sets, however real pages are split', () => {
+    const dir = new URL('real-pages/', CORPUS);
+    const pages = readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => readFileSync(new URL(f, dir)));
+    const sets = [new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta', 'body']), new Set(['script', 'meta']), new Set<string>()];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: pages.length - 1 }), fc.integer({ min: 0, max: sets.length - 1 }), fc.array(fc.nat(), { maxLength: 80 }), (index, set, cuts) => {
+        const page = pages[index]!;
+        const at = cuts.map((c) => c % page.length);
+        expect(heard(WasmTokenizer, page, at, sets[set]!)).toEqual(heard(Tokenizer, page, at, sets[set]!));
+      }),
+      { seed: 12, numRuns: 150 },
+    );
+  });
+});

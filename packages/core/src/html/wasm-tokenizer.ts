@@ -57,6 +57,7 @@ const E_ATTR_COUNT = 5;
 const E_TAG_OPEN = 6;
 const E_NAME_START = 7;
 const E_NAME_END = 8;
+const E_ATTRIBUTES = 9;
 
 // State fields read from here (byte offsets in STATE).
 const F_ATTR_COUNT = 24;
@@ -79,7 +80,6 @@ class Module {
   /** Name by id (0: a name nothing here knows), and id by name. */
   readonly names: string[] = [''];
   readonly ids = new Map<string, number>();
-  #buffer: ArrayBuffer | undefined;
   #bytes = new Uint8Array(0);
   #words = new Int32Array(0);
   owner: WasmTokenizer | undefined;
@@ -113,10 +113,10 @@ class Module {
     return this.#words;
   }
 
+  /** Views are made again after the memory grew (which empties the old ones). */
   #refresh(): void {
+    if (this.#words.length !== 0) return;
     const buffer = this.exports.memory.buffer;
-    if (buffer === this.#buffer) return;
-    this.#buffer = buffer;
     this.#bytes = new Uint8Array(buffer);
     this.#words = new Int32Array(buffer);
   }
@@ -193,17 +193,14 @@ export class WasmTokenizer {
       const words = module.words;
       const e = module.event;
       if (event === EV_START_TAG) {
-        const count = words[e + E_ATTR_COUNT]!;
-        const from = wasm.attributeArea() >> 2;
-        const info: TagInfo = {
-          name: this.#exactNames ? this.#name : module.names[words[e + E_NAME_ID]!]!,
-          selfClosing: words[e + E_SELF_CLOSING] !== 0,
-          attributes: count === 0 ? [] : Array.from(module.words.subarray(from, from + 5 * count)),
-          marked: words[e + E_MARKED] !== 0,
-        };
+        const count = 5 * words[e + E_ATTR_COUNT]!;
+        const from = words[e + E_ATTRIBUTES]! >> 2;
+        const attributes: number[] = [];
+        for (let k = 0; k < count; k++) attributes.push(words[from + k]!);
+        const info: TagInfo = { name: this.#nameOf(chunk, words), selfClosing: words[e + E_SELF_CLOSING] !== 0, attributes, marked: words[e + E_MARKED] !== 0 };
         this.#sink.startTag(info, words[e + E_START]!, words[e + E_END]!);
       } else if (event === EV_END_TAG) {
-        this.#sink.endTag(this.#exactNames ? this.#name : module.names[words[e + E_NAME_ID]!]!, words[e + E_END]!);
+        this.#sink.endTag(this.#nameOf(chunk, words), words[e + E_END]!);
       } else if (event === EV_NOT_START_TAG) {
         this.#sink.notStartTag();
       } else if (event === EV_NAME) {
@@ -218,6 +215,15 @@ export class WasmTokenizer {
     if (namePart >= 0) this.#namePrefix += latin1(chunk, namePart, chunk.length);
     const tagOpen = words[e + E_TAG_OPEN]!;
     if (tagOpen >= 0) this.#sink.tagOpen(tagOpen);
+  }
+
+  /** The name of the tag an event is about. */
+  #nameOf(chunk: Uint8Array, words: Int32Array): string {
+    const e = this.#module.event;
+    if (!this.#exactNames) return this.#module.names[words[e + E_NAME_ID]!]!;
+    // Read whole in one go (from the chunk), or by the states (told by EV_NAME).
+    const start = words[e + E_NAME_START]!;
+    return start >= 0 ? latin1(chunk, start, words[e + E_NAME_END]!).toLowerCase() : this.#name;
   }
 
   #rawName(): string {
