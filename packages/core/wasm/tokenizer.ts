@@ -433,7 +433,7 @@ function endOfTag(at: i32): i32 {
  * having set the state and the pending event, or -1 (nothing changed) when the tag runs
  * past the chunk or is not a tag.
  */
-function wholeTag(lt: i32, end: i32): i32 {
+function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   let j = lt + 1;
   let isEnd = 0;
   if (j < end && load<u8>(input + j) == SLASH) {
@@ -451,6 +451,10 @@ function wholeTag(lt: i32, end: i32): i32 {
   }
   if (j >= end) return -1;
   const nameEnd = j;
+  const id = nameId(key);
+  const wanted = isEnd ? ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0 : ld(F_ALL_START_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
+  // Attributes are recorded for a tag the sink hears of (a marked one is read again).
+  const record = !isEnd && (wanted || recordAlways);
   let count = 0;
   let marked = 0;
   let selfClosing = 0;
@@ -498,7 +502,8 @@ function wholeTag(lt: i32, end: i32): i32 {
         valueEnd = j;
       }
     }
-    if (!isEnd) {
+    if (!isEnd && attributeEnd - attributeStart == MARKER_LENGTH && isMarker(attributeStart)) marked = 1;
+    if (record) {
       if (count == attributeCapacity) {
         grow(attributes + <usize>count * 40);
         attributeCapacity = count * 2;
@@ -510,14 +515,11 @@ function wholeTag(lt: i32, end: i32): i32 {
       store<i32>(a, valueEnd == -1 ? -1 : valueEnd - lt, 12);
       store<i32>(a, quote, 16);
       count++;
-      if (attributeEnd - attributeStart == MARKER_LENGTH && isMarker(attributeStart)) marked = 1;
     }
   }
   // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
-  const id = nameId(key);
-  const depth = ld(F_FOREIGN_DEPTH);
-  const flags = load<u8>(NAME_FLAGS + id) & (depth > 0 ? 0xff : ~BREAKS_OUT);
-  const wanted = isEnd ? ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0 : ld(F_ALL_START_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
+  if (marked && !record) return wholeTag(lt, end, true);
+  const flags = load<u8>(NAME_FLAGS + id) & (ld(F_FOREIGN_DEPTH) > 0 ? 0xff : ~BREAKS_OUT);
   if (flags == 0 && !wanted && !marked) {
     st(F_STATE, Data);
     return j + 1;
