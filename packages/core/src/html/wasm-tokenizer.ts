@@ -235,9 +235,13 @@ export class WasmTokenizer {
     return name;
   }
 
+  /**
+   * Marks the names whose tags the sink wants. As in the JavaScript tokenizer, only names
+   * it knows can be heard of, unless names are exact (then any of letters and digits).
+   */
   #report(names: ReadonlySet<string>, bit: number): void {
     const module = this.#module;
-    const ids = [...names].map((name) => module.define(name));
+    const ids = [...names].map((name) => (this.#exactNames ? module.define(name) : (module.ids.get(name) ?? 0)));
     const bytes = module.bytes;
     for (let id = 0; id < MAX_NAMES; id++) bytes[module.reports + id]! &= ~bit;
     for (const id of ids) if (id !== 0) bytes[module.reports + id]! |= bit;
