@@ -7,7 +7,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGuard } from '@consent-guard/core';
 import { Parser } from 'htmlparser2';
 import { HTMLRewriter } from 'html-rewriter-wasm';
-import { chunks, pages } from './pages.js';
+import { interleave } from './interleave.js';
+import { median } from './median.js';
+import { pages } from './pages.js';
 import { policy } from './policy.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -118,29 +120,7 @@ const candidates = {
 const only = process.env.BENCH_ONLY?.split(',');
 if (only) for (const name of Object.keys(candidates)) if (!only.some((part) => name.includes(part))) delete candidates[name];
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const results = {};
-for (const [size, page] of Object.entries(pages)) {
-  const input = chunks(page);
-  // Enough repetitions per measurement to run ~100 ms on the slowest candidate.
-  const repeat = Math.max(1, Math.round((8 * 1024 * 1024) / page.length));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(candidates)) {
-      await run(input); // warm
-      // Wall time, and the process's CPU time beside it: on a busy machine wall time mostly
-      // measures the scheduler, while CPU time also counts V8's background GC threads.
-      const start = process.hrtime.bigint();
-      const cpuStart = process.cpuUsage();
-      for (let r = 0; r < repeat; r++) await run(input);
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const cpu = process.cpuUsage(cpuStart);
-      const rates = ((results[size] ??= {})[name] ??= { wall: [], cpu: [] });
-      rates.wall.push((page.length * repeat) / seconds / 1e6);
-      rates.cpu.push((page.length * repeat) / ((cpu.user + cpu.system) / 1e6) / 1e6);
-    }
-  }
-  process.stderr.write(`${size} done\n`);
-}
+const results = await interleave(candidates, ROUNDS);
 
 console.log(`\nnode ${process.version}, ${ROUNDS} rounds, 16 KB chunks, a visitor who granted nothing optional; medians of wall time and of process CPU time\n`);
 console.log('| page | candidate | MB/s (wall) | consent-guard is … x faster (wall) | MB/s (CPU) | … x faster (CPU) |');
@@ -150,5 +130,17 @@ for (const [size, byCandidate] of Object.entries(results)) {
   for (const [name, rates] of Object.entries(byCandidate)) {
     const ratio = (kind) => (name === 'consent-guard' ? '' : (median(ours[kind]) / median(rates[kind])).toFixed(2));
     console.log(`| ${size} (${(pages[size].length / 1024).toFixed(0)} KB) | ${name} | ${median(rates.wall).toFixed(0)} | ${ratio('wall')} | ${median(rates.cpu).toFixed(0)} | ${ratio('cpu')} |`);
+  }
+}
+
+// The WebAssembly engine's row against the others (CONSENT_GUARD_WASM=1, behind a flag).
+const WASM = 'consent-guard (wasm)';
+if (Object.values(results)[0]?.[WASM]) {
+  console.log(`\n| page | ${WASM} MB/s (CPU) | … x faster than ${Object.keys(candidates).filter((name) => name !== WASM && !name.includes('floor')).join(' | … than ')} (CPU) |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [size, byCandidate] of Object.entries(results)) {
+    const ours = median(byCandidate[WASM].cpu);
+    const others = Object.entries(byCandidate).filter(([name]) => name !== WASM && !name.includes('floor'));
+    console.log(`| ${size} | ${ours.toFixed(0)} | ${others.map(([, rates]) => (ours / median(rates.cpu)).toFixed(2)).join(' | ')} |`);
   }
 }

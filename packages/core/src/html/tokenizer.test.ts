@@ -187,3 +187,25 @@ describe('the WebAssembly tokenizer beside the JavaScript one', () => {
     );
   });
 });
+
+describe('WebAssembly tokenizers sharing the module', () => {
+  const tags = (seen: string[]) => ({ tagOpen: () => {}, notStartTag: () => {}, startTag: (tag: TagInfo) => seen.push(`${tag.name} ${tag.attributes.join(',')}`), endTag: () => {} });
+
+  it('should each keep their own state, however their writes interleave', () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const first = new WasmTokenizer(tags(a), { startTags: new Set(['img']) });
+    const second = new WasmTokenizer(tags(b), { startTags: new Set(['script']) });
+    first.write(Buffer.from('<img src="a'));
+    second.write(Buffer.from('<script src="b'));
+    first.write(Buffer.from('"><script>'));
+    second.write(Buffer.from('"></script><img>'));
+    expect([a, b]).toEqual([['img 5,8,10,11,34'], ['script 8,11,13,14,34']]);
+  });
+
+  it('should refuse a sink that uses another of them while a chunk is read', () => {
+    const other = new WasmTokenizer(tags([]));
+    const tokenizer = new WasmTokenizer({ ...tags([]), startTag: () => other.write(Buffer.from('<p>')) });
+    expect(() => tokenizer.write(Buffer.from('<img>'))).toThrow(/another WebAssembly tokenizer/);
+  });
+});

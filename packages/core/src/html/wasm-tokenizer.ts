@@ -83,6 +83,8 @@ class Module {
   #bytes = new Uint8Array(0);
   #words = new Int32Array(0);
   owner: WasmTokenizer | undefined;
+  /** A chunk is being read: its sink may not use another tokenizer meanwhile (they share the module). */
+  reading = false;
 
   constructor() {
     const module = new WebAssembly.Module(readFileSync(new URL('../../dist/html/tokenizer.wasm', import.meta.url)));
@@ -187,9 +189,27 @@ export class WasmTokenizer {
     const at = wasm.reserve(chunk.length);
     module.bytes.set(chunk, at);
     wasm.begin(chunk.length);
+    module.reading = true;
+    try {
+      this.#read(chunk);
+    } finally {
+      module.reading = false;
+    }
+    const words = module.words;
+    const e = module.event;
+    const namePart = words[e + E_NAME_START]!;
+    if (namePart >= 0) this.#namePrefix += latin1(chunk, namePart, chunk.length);
+    const tagOpen = words[e + E_TAG_OPEN]!;
+    if (tagOpen >= 0) this.#sink.tagOpen(tagOpen);
+  }
+
+  /** Tells the sink what the module finds in the chunk, up to its end. */
+  #read(chunk: Uint8Array): void {
+    const module = this.#module;
+    const wasm = module.exports;
     for (;;) {
       const event = wasm.run();
-      if (event === EV_DONE) break;
+      if (event === EV_DONE) return;
       const words = module.words;
       const e = module.event;
       if (event === EV_START_TAG) {
@@ -209,12 +229,6 @@ export class WasmTokenizer {
         this.#namePrefix = '';
       }
     }
-    const words = module.words;
-    const e = module.event;
-    const namePart = words[e + E_NAME_START]!;
-    if (namePart >= 0) this.#namePrefix += latin1(chunk, namePart, chunk.length);
-    const tagOpen = words[e + E_TAG_OPEN]!;
-    if (tagOpen >= 0) this.#sink.tagOpen(tagOpen);
   }
 
   /** The name of the tag an event is about. */
@@ -252,6 +266,7 @@ export class WasmTokenizer {
     const module = this.#module;
     const previous = module.owner;
     if (previous === this) return;
+    if (module.reading) throw new Error('a tokenizer sink used another WebAssembly tokenizer while a chunk was read');
     if (previous) previous.#keep();
     module.owner = this;
     const bytes = module.bytes;
