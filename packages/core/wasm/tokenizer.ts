@@ -82,6 +82,8 @@ const ENDS_TAG_NAME: u8 = 2; // white space, `/`, `>`
 const ENDS_ATTRIBUTE_NAME: u8 = 4; // and `=`
 const ENDS_UNQUOTED: u8 = 8; // white space, `>`
 const CLASS = memory.data(256);
+/** Per byte: its code in a name's fold (letters 1-26 in either case, digits 27-36), 0 for any other. */
+const CODE = memory.data(256);
 
 // Names: each known name has an id (0: a name nothing here knows); its key is the fold of
 // its letters and digits (names.ts's nameKey), found by open addressing.
@@ -181,6 +183,18 @@ let length: i32 = 0;
   return code == 0 || key >= 129961739795077 ? -1 : key * 37 + code; // 37^9
 }
 
+/** The fold of a whole name: letters and digits, at most 10 (`fold`'s limit), or -1. */
+@inline function keyOf(start: i32, end: i32): i64 {
+  if (end - start > 10) return -1;
+  let key: i64 = 0;
+  for (let k = start; k < end; k++) {
+    const code = <i64>load<u8>(CODE + load<u8>(input + k));
+    if (code == 0) return -1;
+    key = key * 37 + code;
+  }
+  return key;
+}
+
 @inline function slotOf(key: i64): i32 {
   return <i32>((<u64>key * 0x9e3779b97f4a7c15) >> 54); // top 10 bits: SLOTS
 }
@@ -207,6 +221,7 @@ export function init(): void {
   store<u8>(CLASS + SLASH, ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME);
   store<u8>(CLASS + GT, ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED);
   store<u8>(CLASS + EQ, ENDS_ATTRIBUTE_NAME);
+  for (let c = 0; c < 256; c++) store<u8>(CODE + c, <u8>max<i64>(fold(0, c), 0));
   input = (__heap_base + 15) & ~15;
   reserve(16 * 1024);
 }
@@ -442,16 +457,10 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   }
   if (j >= end || !isAlpha(load<u8>(input + j))) return -1;
   const nameStart = j;
-  let key: i64 = 0;
-  while (j < end) {
-    const d = <i32>load<u8>(input + j);
-    if ((load<u8>(CLASS + d) & ENDS_TAG_NAME) != 0) break;
-    key = fold(key, d);
-    j++;
-  }
+  while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_TAG_NAME) == 0) j++;
   if (j >= end) return -1;
   const nameEnd = j;
-  const id = nameId(key);
+  const id = nameId(keyOf(nameStart, nameEnd));
   const wanted = isEnd ? ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0 : ld(F_ALL_START_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
   // Attributes are recorded for a tag the sink hears of (a marked one is read again).
   const record = !isEnd && (wanted || recordAlways);
@@ -579,21 +588,28 @@ export function run(): i32 {
     const c = <i32>load<u8>(input + i);
     switch (state) {
       case Data: {
+        // Most tags lie whole in the chunk: read one after another, outside the state machine.
         i = c == LT ? i : find(i, end, LT);
-        if (i == end) continue;
-        // Most tags lie whole in the chunk: read in one go, outside the state machine.
-        const after = wholeTag(i, end);
-        if (after >= 0) {
+        let next = Data;
+        while (i < end) {
+          const after = wholeTag(i, end);
+          if (after < 0) break;
           i = after;
-          state = ld(F_STATE);
           const event = <i32>load<u8>(EVENT + E_PENDING);
           if (event != EV_DONE) {
             store<u8>(EVENT + E_PENDING, EV_DONE);
             pos = i;
             return event;
           }
+          next = ld(F_STATE);
+          if (next != Data) break;
+          i = find(i, end, LT);
+        }
+        if (next != Data) {
+          state = next;
           continue;
         }
+        if (i == end) continue;
         st(F_TAG_BASE, i);
         state = TagOpen;
         break;
