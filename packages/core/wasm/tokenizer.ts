@@ -1,7 +1,8 @@
 // The tokenizer of src/html/tokenizer.ts as a WebAssembly module (AssemblyScript, built by
 // the package's build into dist/html/tokenizer.wasm). Same states, same rules; the runs of
 // bytes nothing can happen in (text to `<`, quoted values to the quote, comments to `-`,
-// raw text to `<`) are skipped 16 bytes at a time with SIMD compares.
+// raw text to `<`, escaped script to `-` or `<`, attribute names to their end) are skipped
+// 16 bytes at a time with SIMD compares, and most tags are read whole with locals.
 //
 // One module serves every tokenizer of the process: a tokenizer's state lives in the STATE
 // block, which the JavaScript side saves and restores when another tokenizer takes the
@@ -142,6 +143,9 @@ const E_SELF_CLOSING = 12;
 const E_MARKED = 16;
 const E_ATTR_COUNT = 20;
 const E_TAG_OPEN = 24; // at the chunk's end: a start tag may be open from here (-1: none)
+// Exact names: the name's bytes in the chunk; with EV_NAME, start -1 is the raw text
+// element's name; with a tag's event, -2 means the name came with EV_NAME before. At the
+// chunk's end, start >= 0 is a name running on into the next chunk.
 const E_NAME_START = 28;
 const E_NAME_END = 32;
 const E_ATTRIBUTES = 36; // where the start tag's attributes are

@@ -66,6 +66,10 @@ const F_RAW_NAME_LENGTH = 60;
 const REPORT_START = 1;
 const REPORT_END = 2;
 const MAX_NAMES = 256;
+// What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
+const BREAKS_OUT = 4;
+const FOREIGN = 8;
+const PLAINTEXT = 16;
 
 /** One instance serves every tokenizer; each keeps its state here while another one runs. */
 class Module {
@@ -100,7 +104,7 @@ class Module {
     this.exports.init();
     for (const name of KNOWN_NAMES.values()) {
       const foreign = name === 'svg' || name === 'math';
-      this.define(name, (RAW_KIND.get(name) ?? Raw.None) | (BREAKOUT.has(name) ? 4 : 0) | (foreign ? 8 : 0) | (name === 'plaintext' ? 16 : 0));
+      this.define(name, (RAW_KIND.get(name) ?? Raw.None) | (BREAKOUT.has(name) ? BREAKS_OUT : 0) | (foreign ? FOREIGN : 0) | (name === 'plaintext' ? PLAINTEXT : 0));
     }
   }
 
