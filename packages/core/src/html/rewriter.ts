@@ -109,12 +109,16 @@ export class HtmlRewriter implements TokenSink {
 
   notStartTag(): void {
     this.#inTag = false;
+    this.#tagGaveUp = false;
     this.#emitTagHead();
   }
 
   startTag(info: TagInfo, start: number, end: number): void {
     this.#inTag = false;
-    if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !this.#tagGaveUp) {
+    // A tag let through for its length ends here: the tags after it are judged as ever.
+    const gaveUp = this.#tagGaveUp;
+    this.#tagGaveUp = false;
+    if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !gaveUp) {
       this.#emitTagHead();
       this.#cut(end, end);
       this.#out.push(this.#atBodyStart);
@@ -122,7 +126,7 @@ export class HtmlRewriter implements TokenSink {
       this.#tokenizer.reportStartTags(this.#startTagsWanted());
       return;
     }
-    if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
+    if (gaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
       this.#emitTagHead();
       return;
     }
