@@ -10,7 +10,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGuard } from '@consent-guard/core';
 import { Parser } from 'htmlparser2';
 import { HTMLRewriter } from 'html-rewriter-wasm';
-import { chunks, pages } from './pages.js';
+import { interleave } from './interleave.js';
+import { median } from './median.js';
+import { pages } from './pages.js';
 import { policy } from './policy.js';
 // The guard's own modules, for the accepted visitor's rewriter as a guarded response builds
 // it (`guard.htmlRewriter` takes no Consent Mode default).
@@ -22,6 +24,9 @@ import { createPageRewriter } from '../packages/core/dist/html/page.js';
 import { compileTrackers } from '../packages/core/dist/html/trackers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+// The engine is picked when a rewriter is created: 'consent-guard' runs the JavaScript one,
+// 'consent-guard (wasm)' the WebAssembly one (CONSENT_GUARD_WASM=1 around its creation).
+delete process.env.CONSENT_GUARD_WASM;
 const guard = createGuard({ policy });
 const state = guard.consentFor({}); // a visitor who granted nothing optional: trackers get neutralized
 const granted = new Set(state.granted);
@@ -60,6 +65,11 @@ function deniedTracker(value) {
     host = host.slice(dot + 1);
   }
 }
+function rewriteAll(rewriter, input) {
+  let n = 0;
+  for (const chunk of input) n += rewriter.write(chunk).length;
+  return n + rewriter.end().length;
+}
 const escape = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
 const candidates = {
@@ -73,11 +83,12 @@ const candidates = {
     for (const chunk of input) for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) n++;
     return n;
   },
-  'consent-guard': (input) => {
+  'consent-guard': (input) => rewriteAll(guard.htmlRewriter(state), input),
+  'consent-guard (wasm)': (input) => {
+    process.env.CONSENT_GUARD_WASM = '1';
     const rewriter = guard.htmlRewriter(state);
-    let n = 0;
-    for (const chunk of input) n += rewriter.write(chunk).length;
-    return n + rewriter.end().length;
+    delete process.env.CONSENT_GUARD_WASM;
+    return rewriteAll(rewriter, input);
   },
   'consent-guard, everything granted': (input) => {
     const rewriter = createPageRewriter(accepted);
@@ -141,29 +152,10 @@ const candidates = {
   },
 };
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const results = {};
-for (const [size, page] of Object.entries(pages)) {
-  const input = chunks(page);
-  // Enough repetitions per measurement to run ~100 ms on the slowest candidate.
-  const repeat = Math.max(1, Math.round((8 * 1024 * 1024) / page.length));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, run] of Object.entries(candidates)) {
-      await run(input); // warm
-      // Wall time, and the process's CPU time beside it: on a busy machine wall time mostly
-      // measures the scheduler, while CPU time also counts V8's background GC threads.
-      const start = process.hrtime.bigint();
-      const cpuStart = process.cpuUsage();
-      for (let r = 0; r < repeat; r++) await run(input);
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const cpu = process.cpuUsage(cpuStart);
-      const rates = ((results[size] ??= {})[name] ??= { wall: [], cpu: [] });
-      rates.wall.push((page.length * repeat) / seconds / 1e6);
-      rates.cpu.push((page.length * repeat) / ((cpu.user + cpu.system) / 1e6) / 1e6);
-    }
-  }
-  process.stderr.write(`${size} done\n`);
-}
+const only = process.env.BENCH_ONLY?.split(',');
+if (only) for (const name of Object.keys(candidates)) if (!only.some((part) => name.includes(part))) delete candidates[name];
+
+const results = await interleave(candidates, ROUNDS);
 
 console.log(`\nnode ${process.version}, ${ROUNDS} rounds, 16 KB chunks, a visitor who granted nothing optional unless said; medians of wall time and of process CPU time\n`);
 console.log('| page | candidate | MB/s (wall) | MB/s (CPU) | x htmlparser2 (wall) | x lol-html (wall) | x htmlparser2 (CPU) | x lol-html (CPU) |');
@@ -177,5 +169,17 @@ for (const [size, byCandidate] of Object.entries(results)) {
     console.log(
       `| ${size} (${(pages[size].length / 1024).toFixed(0)} KB) | ${name} | ${median(rates.wall).toFixed(0)} | ${median(rates.cpu).toFixed(0)} | ${ratio('wall', htmlparser2)} | ${ratio('wall', lolHtml)} | ${ratio('cpu', htmlparser2)} | ${ratio('cpu', lolHtml)} |`,
     );
+  }
+}
+
+// The WebAssembly engine's row against the others (CONSENT_GUARD_WASM=1, behind a flag).
+const WASM = 'consent-guard (wasm)';
+if (Object.values(results)[0]?.[WASM]) {
+  console.log(`\n| page | ${WASM} MB/s (CPU) | … x faster than ${Object.keys(candidates).filter((name) => name !== WASM && !name.includes('floor')).join(' | … than ')} (CPU) |`);
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [size, byCandidate] of Object.entries(results)) {
+    const ours = median(byCandidate[WASM].cpu);
+    const others = Object.entries(byCandidate).filter(([name]) => name !== WASM && !name.includes('floor'));
+    console.log(`| ${size} | ${ours.toFixed(0)} | ${others.map(([, rates]) => (ours / median(rates.cpu)).toFixed(2)).join(' | ')} |`);
   }
 }

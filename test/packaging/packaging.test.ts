@@ -52,7 +52,7 @@ describe.each(PACKAGE_NAMES)('%s tarball', (name) => {
     expect(files.filter((file) => !/^(dist|src)\/|^(package\.json|README\.md|CHANGELOG\.md|policy\.schema\.json)$/.test(file))).toEqual([]);
     // The CLI has no importable API: no declarations, and no source maps without a source.
     if (name === '@consent-guard/cli') expect(files.filter((file) => !/^dist\/.*\.js$/.test(file) && file.startsWith('dist/'))).toEqual([]);
-    if (name === '@consent-guard/core') expect(files).toContain('policy.schema.json');
+    if (name === '@consent-guard/core') expect(files).toEqual(expect.arrayContaining(['policy.schema.json', 'dist/html/tokenizer.wasm']));
   });
 
   test('publint reports nothing, not even a suggestion', async () => {
@@ -113,6 +113,23 @@ describe('installed from the tarballs', () => {
   test('TypeScript, strict, module nodenext: compiles with tsc against the packed declarations and runs', async () => {
     await expectGuarded(await fixtures.get('ts')!);
   }, 120_000);
+
+  test('the WebAssembly tokenizer (CONSENT_GUARD_WASM=1) loads from the installed package and rewrites as the JavaScript one does', async () => {
+    const { dir } = await fixtures.get('esm')!;
+    const script = `import { createGuard, loadPolicy } from '@consent-guard/core';
+const guard = createGuard({ policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef0123456789' });
+const page = Buffer.from('<html><body><script data-consent-category="performance" src="/stats.js"></script><p>x</p></body></html>');
+const outputs = ['0', '1'].map((flag) => {
+  process.env.CONSENT_GUARD_WASM = flag;
+  const rewriter = guard.htmlRewriter(guard.consentFor({}));
+  return Buffer.concat([rewriter.write(page), rewriter.end()]).toString();
+});
+console.log(JSON.stringify(outputs));`;
+    const { stdout } = await runOk(process.execPath, ['--input-type=module', '-e', script], dir);
+    const [javascript, webassembly] = JSON.parse(stdout) as [string, string];
+    expect(javascript).toContain('<script data-consent-category="performance" data-consent-src="/stats.js" type="text/plain"></script>');
+    expect(webassembly).toBe(javascript);
+  }, 60_000);
 
   test('the CLI from its tarball: npx consent-guard lint exits 0 on a valid policy, 1 on a broken one', async () => {
     const { dir } = await fixtures.get('esm')!;

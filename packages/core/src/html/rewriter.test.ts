@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INLINE_SCRIPT_BYTES } from './rewriter.js';
+import { MAX_INLINE_SCRIPT_BYTES, MAX_TAG_BYTES } from './rewriter.js';
 import { rewrite, TEST_POLICY, type RewriteOptions } from './test-support.js';
 
 const out = (html: string, options: RewriteOptions = {}) => rewrite(html, options).output.toString('utf8');
@@ -212,6 +212,16 @@ describe('encodings', () => {
 
   it('should read a meta that declares UTF-16 as UTF-8, as browsers do', () => {
     expect(out('<meta charset="utf-16"><script src="https://js.hs-scripts.com/1.js"></script>')).toContain('data-consent-src');
+  });
+});
+
+describe('a start tag too long to hold', () => {
+  it('should pass unchanged, reported, and the tags after it be judged as ever', () => {
+    const long = `<p title="${'x'.repeat(MAX_TAG_BYTES + 16384)}">`;
+    const page = `${long}<script src="https://js.hs-scripts.com/1.js"></script>`;
+    const { output, events } = rewrite(page, { cuts: Array.from({ length: Math.ceil(page.length / 16384) }, (_, k) => k * 16384) });
+    expect(output.toString('utf8')).toBe(`${long}<script data-consent-src="https://js.hs-scripts.com/1.js" type="text/plain" data-consent-category="marketing"></script>`);
+    expect(events).toContainEqual({ type: 'html-skipped', reason: `a start tag longer than ${MAX_TAG_BYTES} bytes passed unchanged` });
   });
 });
 

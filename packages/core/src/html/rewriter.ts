@@ -2,7 +2,8 @@ import { mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
 import { urlHostAt } from './trackers.js';
-import { Tokenizer, type TagInfo, type TokenSink } from './tokenizer.js';
+import { createTokenizer, type TokenizerEngine } from './engine.js';
+import type { TagInfo, TokenSink } from './tokenizer.js';
 
 /** Longest start tag held back whole; a longer one passes unchanged (and is reported). */
 export const MAX_TAG_BYTES = 256 * 1024;
@@ -30,7 +31,7 @@ const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [name
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 
 export class HtmlRewriter implements TokenSink {
-  readonly #tokenizer: Tokenizer;
+  readonly #tokenizer: TokenizerEngine;
   /** Inserted right after the page's `<body>` start tag: first in reading and tab order. */
   #atBodyStart: Buffer | undefined;
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
@@ -74,7 +75,7 @@ export class HtmlRewriter implements TokenSink {
     // Asking about each tracker category also tells the page's owner that it depends on the
     // state: a visitor who granted them all gets the page untouched, another would not.
     this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
-    this.#tokenizer = new Tokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
+    this.#tokenizer = createTokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
@@ -112,12 +113,16 @@ export class HtmlRewriter implements TokenSink {
 
   notStartTag(): void {
     this.#inTag = false;
+    this.#tagGaveUp = false;
     this.#emitTagHead();
   }
 
   startTag(info: TagInfo, start: number, end: number): void {
     this.#inTag = false;
-    if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !this.#tagGaveUp) {
+    // A tag let through for its length ends here: the tags after it are judged as ever.
+    const gaveUp = this.#tagGaveUp;
+    this.#tagGaveUp = false;
+    if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !gaveUp) {
       this.#emitTagHead();
       this.#cut(end, end);
       this.#out.push(this.#atBodyStart);
@@ -125,7 +130,7 @@ export class HtmlRewriter implements TokenSink {
       this.#tokenizer.reportStartTags(this.#startTagsWanted());
       return;
     }
-    if (this.#tagGaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
+    if (gaveUp || this.#passthrough || this.#script || !mayDecide(info)) {
       this.#emitTagHead();
       return;
     }

@@ -3,6 +3,7 @@ import { decodeHTMLAttribute } from 'entities';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Raw, Tokenizer, type TagInfo } from './tokenizer.js';
+import { WasmTokenizer } from './wasm-tokenizer.js';
 
 type Token = ['StartTag', string, Record<string, string>, boolean] | ['EndTag', string];
 
@@ -11,12 +12,19 @@ type Token = ['StartTag', string, Record<string, string>, boolean] | ['EndTag', 
 const text = (bytes: Buffer) => bytes.toString('utf8').replace(/\0/g, '\uFFFD');
 const tagName = (name: string) => text(Buffer.from(name, 'latin1'));
 
+// Both engines pass the same tests: the JavaScript tokenizer and the WebAssembly one.
+const ENGINES = [
+  { engine: 'JavaScript', Engine: Tokenizer },
+  { engine: 'WebAssembly', Engine: WasmTokenizer },
+];
+type Engine = (typeof ENGINES)[number]['Engine'];
+
 /** Tag tokens as html5lib-tests write them, from our tokenizer over `input` cut into `chunks`. */
-function tokenize(input: Buffer, cuts: number[] = [], options: { initial?: Raw | 'plaintext'; lastStartTag?: string; followContentModel?: boolean } = {}): Token[] {
+function tokenize(Engine: Engine, input: Buffer, cuts: number[] = [], options: { initial?: Raw | 'plaintext'; lastStartTag?: string; followContentModel?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   let base = 0; // offset of the current chunk in the input
   let tagStart = 0;
-  const tokenizer = new Tokenizer(
+  const tokenizer = new Engine(
     {
       tagOpen: (offset) => (tagStart = base + offset),
       notStartTag: () => {},
@@ -77,7 +85,7 @@ const cases = readdirSync(new URL('html5lib-tests/tokenizer/', CORPUS))
     );
   });
 
-describe('the tokenizer against html5lib-tests', () => {
+describe.each(ENGINES)('the $engine tokenizer against html5lib-tests', ({ Engine }) => {
   it('should find the test corpus', () => {
     expect(cases.length).toBeGreaterThan(1000);
   });
@@ -91,14 +99,14 @@ describe('the tokenizer against html5lib-tests', () => {
         return fixed[0] === 'StartTag' ? ['StartTag', fixed[1], fixed[2], fixed[3] === true] : ['EndTag', fixed[1]];
       });
     const options = { initial: STATES[state]!, lastStartTag: test.lastStartTag ?? '', followContentModel: false };
-    expect(tokenize(input, [], options)).toEqual(expected);
+    expect(tokenize(Engine, input, [], options)).toEqual(expected);
     // Chunks of one byte must give the same tokens.
-    expect(tokenize(input, Array.from(input.keys()), options)).toEqual(expected);
+    expect(tokenize(Engine, input, Array.from(input.keys()), options)).toEqual(expected);
   });
 });
 
-describe('the tokenizer following the content model', () => {
-  const tags = (html: string) => tokenize(Buffer.from(html)).map((t) => (t[0] === 'StartTag' ? `<${t[1]}>` : `</${t[1]}>`));
+describe.each(ENGINES)('the $engine tokenizer following the content model', ({ Engine }) => {
+  const tags = (html: string) => tokenize(Engine, Buffer.from(html)).map((t) => (t[0] === 'StartTag' ? `<${t[1]}>` : `</${t[1]}>`));
 
   it.each([
     ['<script>if (a<b) document.write("<div>")</script><p>', ['<script>', '</script>', '<p>']],
@@ -135,9 +143,88 @@ describe('the tokenizer following the content model', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: pages.length - 1 }), fc.array(fc.nat(), { maxLength: 50 }), (index, cuts) => {
         const page = pages[index]!;
-        expect(tokenize(page, cuts.map((c) => c % page.length))).toEqual(tokenize(page));
+        expect(tokenize(Engine, page, cuts.map((c) => c % page.length))).toEqual(tokenize(Engine, page));
       }),
       { seed: 9, numRuns: 60 },
     );
+  });
+});
+
+describe('the WebAssembly tokenizer beside the JavaScript one', () => {
+  /** What the rewriter hears, with every offset counted from the page's start. */
+  function heard(Engine: Engine, page: Buffer, cuts: number[], startTags: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    let base = 0;
+    let open = -1;
+    const tokenizer = new Engine(
+      {
+        tagOpen: (offset) => (open = base + offset),
+        notStartTag: () => {},
+        startTag: (tag, start, end) => out.push(`<${tag.name}${tag.marked ? ' marked' : ''}${tag.selfClosing ? ' /' : ''} ${start === -1 ? open : base + start}-${base + end} ${tag.attributes.join(',')}>`),
+        endTag: (name, offset) => out.push(`</${name} ${base + offset}>`),
+      },
+      { startTags, endTags: new Set(['script']) },
+    );
+    const points = [0, ...cuts.filter((c) => c > 0 && c < page.length).sort((a, b) => a - b), page.length];
+    for (let p = 0; p < points.length - 1; p++) {
+      base = points[p]!;
+      tokenizer.write(page.subarray(points[p], points[p + 1]));
+    }
+    return out;
+  }
+
+  it('should tell the sink the same, for the rewriter\'s tag sets, however real pages are split', () => {
+    const dir = new URL('real-pages/', CORPUS);
+    const pages = readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => readFileSync(new URL(f, dir)));
+    const sets = [new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta', 'body']), new Set(['script', 'meta']), new Set<string>()];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: pages.length - 1 }), fc.integer({ min: 0, max: sets.length - 1 }), fc.array(fc.nat(), { maxLength: 80 }), (index, set, cuts) => {
+        const page = pages[index]!;
+        const at = cuts.map((c) => c % page.length);
+        expect(heard(WasmTokenizer, page, at, sets[set]!)).toEqual(heard(Tokenizer, page, at, sets[set]!));
+      }),
+      { seed: 12, numRuns: 150 },
+    );
+  });
+
+  it('should tell the sink the same on random markup, however split', () => {
+    // The pieces where the states change, in any order: most of what comes out is not well formed.
+    const piece = fc.constantFrom(
+      '<', '>', '/', '!', '-', '--', '=', '"', "'", ' ', '\n', 'a', 'Q', '?', '[', 'é', '\0',
+      '<img', '<IMG src=x', '<script', '<script>', '<!--<script>', '<sCrIpT ', '</script', '</script>', '</SCRIPT >', '<style>', '</style>', '<textarea>', '</textarea', '<title>', '<plaintext>',
+      '<svg>', '</svg>', '<math/>', '<p>', '<b>', '<!--', '-->', '--!>', '<!DOCTYPE html>', '<![CDATA[', ']]>', '<?x', '</x', '</ ',
+      ' data-consent-category=stats', ' DATA-CONSENT-CATEGORY="a"', ' data-consent-categor=x', ' src="a>b"', " alt='\"'", '/>', '<meta charset=utf-8>', '<body>',
+    );
+    const sets = [new Set(['script', 'iframe', 'img', 'source', 'link', 'embed', 'object', 'meta', 'body']), new Set(['meta'])];
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 10, maxLength: 80, size: 'max' }), fc.integer({ min: 0, max: sets.length - 1 }), fc.array(fc.nat(), { maxLength: 12 }), (pieces, set, cuts) => {
+        const page = Buffer.from(pieces.join(''));
+        const at = cuts.map((c) => c % Math.max(1, page.length));
+        expect(heard(WasmTokenizer, page, at, sets[set]!)).toEqual(heard(Tokenizer, page, at, sets[set]!));
+      }),
+      { seed: 1201, numRuns: 3000 },
+    );
+  });
+});
+
+describe('WebAssembly tokenizers sharing the module', () => {
+  const tags = (seen: string[]) => ({ tagOpen: () => {}, notStartTag: () => {}, startTag: (tag: TagInfo) => seen.push(`${tag.name} ${tag.attributes.join(',')}`), endTag: () => {} });
+
+  it('should each keep their own state, however their writes interleave', () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const first = new WasmTokenizer(tags(a), { startTags: new Set(['img']) });
+    const second = new WasmTokenizer(tags(b), { startTags: new Set(['script']) });
+    first.write(Buffer.from('<img src="a'));
+    second.write(Buffer.from('<script src="b'));
+    first.write(Buffer.from('"><script>'));
+    second.write(Buffer.from('"></script><img>'));
+    expect([a, b]).toEqual([['img 5,8,10,11,34'], ['script 8,11,13,14,34']]);
+  });
+
+  it('should refuse a sink that uses another of them while a chunk is read', () => {
+    const other = new WasmTokenizer(tags([]));
+    const tokenizer = new WasmTokenizer({ ...tags([]), startTag: () => other.write(Buffer.from('<p>')) });
+    expect(() => tokenizer.write(Buffer.from('<img>'))).toThrow(/another WebAssembly tokenizer/);
   });
 });

@@ -1,0 +1,288 @@
+/**
+ * The tokenizer of tokenizer.ts run as WebAssembly (wasm/tokenizer.ts, built into
+ * dist/html/tokenizer.wasm): the same states and the same sink calls, with the state machine
+ * and its skips in the module, so JavaScript only hears of the tags the sink asked for.
+ * Chosen over the JavaScript one with CONSENT_GUARD_WASM=1 (see engine.ts).
+ */
+
+import { readFileSync } from 'node:fs';
+import { latin1 } from './latin1.js';
+import { BREAKOUT, KNOWN_NAMES, Raw, RAW_KIND } from './names.js';
+import type { TagInfo, TokenizerOptions, TokenSink } from './tokenizer.js';
+
+// Node has WebAssembly; the "es2023" lib and @types/node 20 do not declare it.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+};
+
+/** An exported global: here the address or size of a block of the module's memory. */
+interface Address {
+  readonly value: number;
+}
+
+interface Exports {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  readonly SCRATCH: Address;
+  readonly STATE: Address;
+  readonly STATE_BYTES: Address;
+  readonly F_RAW_NAME: Address;
+  readonly RAW_NAME_MAX: Address;
+  readonly F_REPORTS: Address;
+  readonly EVENT: Address;
+  init(): void;
+  defineName(length: number, flags: number): number;
+  reset(exactNames: number, contentModel: number, allStartTags: number, allEndTags: number): void;
+  startIn(kind: number, rawNameLength: number): void;
+  reserve(size: number): number;
+  attributeArea(): number;
+  begin(size: number): void;
+  run(): number;
+}
+
+// What `run` returns (wasm/tokenizer.ts).
+const EV_DONE = 0;
+const EV_NOT_START_TAG = 1;
+const EV_START_TAG = 2;
+const EV_END_TAG = 3;
+const EV_NAME = 4;
+
+// The event's fields, as indexes of 32-bit words from EVENT.
+const E_START = 0;
+const E_END = 1;
+const E_NAME_ID = 2;
+const E_SELF_CLOSING = 3;
+const E_MARKED = 4;
+const E_ATTR_COUNT = 5;
+const E_TAG_OPEN = 6;
+const E_NAME_START = 7;
+const E_NAME_END = 8;
+const E_ATTRIBUTES = 9;
+
+// State fields read from here (byte offsets in STATE).
+const F_ATTR_COUNT = 24;
+const F_RAW_NAME_LENGTH = 60;
+
+const REPORT_START = 1;
+const REPORT_END = 2;
+const MAX_NAMES = 256;
+// What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
+const BREAKS_OUT = 4;
+const FOREIGN = 8;
+const PLAINTEXT = 16;
+
+/** One instance serves every tokenizer; each keeps its state here while another one runs. */
+class Module {
+  readonly exports: Exports;
+  readonly scratch: number;
+  readonly state: number;
+  readonly stateBytes: number;
+  readonly rawName: number;
+  readonly rawNameMax: number;
+  readonly reports: number;
+  readonly event: number;
+  /** Name by id (0: a name nothing here knows), and id by name. */
+  readonly names: string[] = [''];
+  readonly ids = new Map<string, number>();
+  #bytes = new Uint8Array(0);
+  #words = new Int32Array(0);
+  owner: WasmTokenizer | undefined;
+  /** A chunk is being read: its sink may not use another tokenizer meanwhile (they share the module). */
+  reading = false;
+
+  constructor() {
+    const module = new WebAssembly.Module(readFileSync(new URL('../../dist/html/tokenizer.wasm', import.meta.url)));
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    const address = (global: Address) => global.value;
+    this.scratch = address(this.exports.SCRATCH);
+    this.state = address(this.exports.STATE);
+    this.stateBytes = address(this.exports.STATE_BYTES);
+    this.rawName = this.state + address(this.exports.F_RAW_NAME);
+    this.rawNameMax = address(this.exports.RAW_NAME_MAX);
+    this.reports = this.state + address(this.exports.F_REPORTS);
+    this.event = address(this.exports.EVENT) >> 2;
+    this.exports.init();
+    for (const name of KNOWN_NAMES.values()) {
+      const foreign = name === 'svg' || name === 'math';
+      this.define(name, (RAW_KIND.get(name) ?? Raw.None) | (BREAKOUT.has(name) ? BREAKS_OUT : 0) | (foreign ? FOREIGN : 0) | (name === 'plaintext' ? PLAINTEXT : 0));
+    }
+  }
+
+  /** The memory as bytes (its buffer changes when it grows). */
+  get bytes(): Uint8Array {
+    this.#refresh();
+    return this.#bytes;
+  }
+
+  get words(): Int32Array {
+    this.#refresh();
+    return this.#words;
+  }
+
+  /** Views are made again after the memory grew (which empties the old ones). */
+  #refresh(): void {
+    if (this.#words.length !== 0) return;
+    const buffer = this.exports.memory.buffer;
+    this.#bytes = new Uint8Array(buffer);
+    this.#words = new Int32Array(buffer);
+  }
+
+  /** The id of a lowercase name (0 when the module cannot know it). */
+  define(name: string, flags = 0): number {
+    const known = this.ids.get(name);
+    if (known !== undefined) return known;
+    if (name.length > 31 || this.names.length >= MAX_NAMES) return 0;
+    this.bytes.set(Buffer.from(name, 'latin1'), this.scratch);
+    const id = this.exports.defineName(name.length, flags);
+    if (id !== 0) {
+      this.names[id] = name;
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+}
+
+let shared: Module | undefined;
+
+export class WasmTokenizer {
+  readonly #module: Module;
+  readonly #sink: TokenSink;
+  readonly #exactNames: boolean;
+  /** This tokenizer's state and open tag's attributes while another one has the module. */
+  readonly #saved: Uint8Array;
+  #savedAttributes = new Int32Array(0);
+  /** With exact names: the name of the tag being read, and its part from earlier chunks. */
+  #name = '';
+  #namePrefix = '';
+
+  constructor(sink: TokenSink, options: TokenizerOptions = {}) {
+    this.#module = shared ??= new Module();
+    this.#sink = sink;
+    this.#exactNames = options.exactNames ?? false;
+    this.#saved = new Uint8Array(this.#module.stateBytes);
+    this.#take();
+    this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
+    if (options.startTags) this.#report(options.startTags, REPORT_START);
+    if (options.endTags) this.#report(options.endTags, REPORT_END);
+  }
+
+  /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
+  reportStartTags(names: ReadonlySet<string>): void {
+    this.#take();
+    this.#report(names, REPORT_START);
+  }
+
+  /** For conformance tests: start in a raw text state, as html5lib-tests' initialStates do. */
+  startIn(kind: Raw | 'plaintext', lastStartTag = ''): void {
+    const module = this.#module;
+    if (lastStartTag.length > module.rawNameMax) throw new RangeError(`lastStartTag longer than ${module.rawNameMax}`);
+    this.#take();
+    const bytes = module.bytes;
+    for (let k = 0; k < lastStartTag.length; k++) {
+      const code = lastStartTag.charCodeAt(k);
+      bytes[module.rawName + 2 * k] = code & 0xff;
+      bytes[module.rawName + 2 * k + 1] = code >> 8;
+    }
+    module.exports.startIn(kind === 'plaintext' ? -1 : kind, lastStartTag.length);
+  }
+
+  write(chunk: Uint8Array): void {
+    const module = this.#module;
+    const wasm = module.exports;
+    this.#take();
+    const at = wasm.reserve(chunk.length);
+    module.bytes.set(chunk, at);
+    wasm.begin(chunk.length);
+    module.reading = true;
+    try {
+      this.#read(chunk);
+    } finally {
+      module.reading = false;
+    }
+    const words = module.words;
+    const e = module.event;
+    const namePart = words[e + E_NAME_START]!;
+    if (namePart >= 0) this.#namePrefix += latin1(chunk, namePart, chunk.length);
+    const tagOpen = words[e + E_TAG_OPEN]!;
+    if (tagOpen >= 0) this.#sink.tagOpen(tagOpen);
+  }
+
+  /** Tells the sink what the module finds in the chunk, up to its end. */
+  #read(chunk: Uint8Array): void {
+    const module = this.#module;
+    const wasm = module.exports;
+    for (;;) {
+      const event = wasm.run();
+      if (event === EV_DONE) return;
+      const words = module.words;
+      const e = module.event;
+      if (event === EV_START_TAG) {
+        const count = 5 * words[e + E_ATTR_COUNT]!;
+        const from = words[e + E_ATTRIBUTES]! >> 2;
+        const attributes: number[] = [];
+        for (let k = 0; k < count; k++) attributes.push(words[from + k]!);
+        const info: TagInfo = { name: this.#nameOf(chunk, words), selfClosing: words[e + E_SELF_CLOSING] !== 0, attributes, marked: words[e + E_MARKED] !== 0 };
+        this.#sink.startTag(info, words[e + E_START]!, words[e + E_END]!);
+      } else if (event === EV_END_TAG) {
+        this.#sink.endTag(this.#nameOf(chunk, words), words[e + E_END]!);
+      } else if (event === EV_NOT_START_TAG) {
+        this.#sink.notStartTag();
+      } else if (event === EV_NAME) {
+        const start = words[e + E_NAME_START]!;
+        this.#name = start === -1 ? this.#rawName() : (this.#namePrefix + latin1(chunk, start, words[e + E_NAME_END]!)).toLowerCase();
+        this.#namePrefix = '';
+      }
+    }
+  }
+
+  /** The name of the tag an event is about. */
+  #nameOf(chunk: Uint8Array, words: Int32Array): string {
+    const e = this.#module.event;
+    if (!this.#exactNames) return this.#module.names[words[e + E_NAME_ID]!]!;
+    // Read whole in one go (from the chunk), or by the states (told by EV_NAME).
+    const start = words[e + E_NAME_START]!;
+    return start >= 0 ? latin1(chunk, start, words[e + E_NAME_END]!).toLowerCase() : this.#name;
+  }
+
+  #rawName(): string {
+    const module = this.#module;
+    const bytes = module.bytes;
+    const length = module.words[(module.state + F_RAW_NAME_LENGTH) >> 2]!;
+    let name = '';
+    for (let k = 0; k < length; k++) name += String.fromCharCode(bytes[module.rawName + 2 * k]! | (bytes[module.rawName + 2 * k + 1]! << 8));
+    return name;
+  }
+
+  /**
+   * Marks the names whose tags the sink wants. As in the JavaScript tokenizer, only names
+   * it knows can be heard of, unless names are exact (then any of letters and digits).
+   */
+  #report(names: ReadonlySet<string>, bit: number): void {
+    const module = this.#module;
+    const ids = [...names].map((name) => (this.#exactNames ? module.define(name) : (module.ids.get(name) ?? 0)));
+    const bytes = module.bytes;
+    for (let id = 0; id < MAX_NAMES; id++) bytes[module.reports + id]! &= ~bit;
+    for (const id of ids) if (id !== 0) bytes[module.reports + id]! |= bit;
+  }
+
+  /** Makes the module's state this tokenizer's, keeping the previous owner's. */
+  #take(): void {
+    const module = this.#module;
+    const previous = module.owner;
+    if (previous === this) return;
+    if (module.reading) throw new Error('a tokenizer sink used another WebAssembly tokenizer while a chunk was read');
+    if (previous) previous.#keep();
+    module.owner = this;
+    const bytes = module.bytes;
+    bytes.set(this.#saved, module.state);
+    if (this.#savedAttributes.length > 0) module.words.set(this.#savedAttributes, module.exports.attributeArea() >> 2);
+  }
+
+  #keep(): void {
+    const module = this.#module;
+    this.#saved.set(module.bytes.subarray(module.state, module.state + module.stateBytes));
+    const count = module.words[(module.state + F_ATTR_COUNT) >> 2]!;
+    const from = module.exports.attributeArea() >> 2;
+    this.#savedAttributes = module.words.slice(from, from + 5 * count);
+  }
+}

@@ -1,0 +1,1024 @@
+// The tokenizer of src/html/tokenizer.ts as a WebAssembly module (AssemblyScript, built by
+// the package's build into dist/html/tokenizer.wasm). Same states, same rules; the runs of
+// bytes nothing can happen in (text to `<`, quoted values to the quote, comments to `-`,
+// raw text to `<`, escaped script to `-` or `<`, attribute names to their end) are skipped
+// 16 bytes at a time with SIMD compares, and most tags are read whole with locals.
+//
+// One module serves every tokenizer of the process: a tokenizer's state lives in the STATE
+// block, which the JavaScript side saves and restores when another tokenizer takes the
+// module. A chunk is copied to the input area and read by `run`, which returns at each
+// thing the sink must hear of (the event's fields in the EVENT block) and at the chunk's end.
+
+// States (as in tokenizer.ts).
+const Data = 0;
+const TagOpen = 1;
+const EndTagOpen = 2;
+const TagName = 3;
+const BeforeAttrName = 4;
+const AttrName = 5;
+const AfterAttrName = 6;
+const BeforeAttrValue = 7;
+const AttrValueDq = 8;
+const AttrValueSq = 9;
+const AttrValueUq = 10;
+const AfterAttrValueQuoted = 11;
+const SelfClosing = 12;
+const MarkupDeclaration = 13;
+const CommentStart = 14;
+const CommentStartDash = 15;
+const Comment = 16;
+const CommentEndDash = 17;
+const CommentEnd = 18;
+const CommentEndBang = 19;
+const BogusComment = 20;
+const RawText = 21;
+const RawLessThan = 22;
+const RawEndTagOpen = 23;
+const RawEndTagName = 24;
+const ScriptEscapeStart = 25;
+const ScriptEscapeStartDash = 26;
+const ScriptEscaped = 27;
+const ScriptEscapedDash = 28;
+const ScriptEscapedDashDash = 29;
+const ScriptEscapedLessThan = 30;
+const ScriptEscapedEndTagOpen = 31;
+const ScriptEscapedEndTagName = 32;
+const ScriptDoubleEscapeStart = 33;
+const ScriptDoubleEscaped = 34;
+const ScriptDoubleEscapedDash = 35;
+const ScriptDoubleEscapedDashDash = 36;
+const ScriptDoubleEscapedLessThan = 37;
+const ScriptDoubleEscapeEnd = 38;
+const Plaintext = 39;
+
+// Raw text kinds (as Raw in names.ts).
+const RAW_NONE = 0;
+const RAW_SCRIPT = 3;
+
+// What `run` returns.
+const EV_DONE = 0;
+const EV_NOT_START_TAG = 1;
+const EV_START_TAG = 2;
+const EV_END_TAG = 3;
+/** Exact names only: a tag's name ended (EVENT_NAME_START/END; start -1: the raw text element's name). */
+const EV_NAME = 4;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const DASH = 0x2d;
+const EQ = 0x3d;
+const DQ = 0x22;
+const SQ = 0x27;
+const QUESTION = 0x3f;
+
+/** data-consent-category */
+const MARKER = memory.data<u8>([0x64, 0x61, 0x74, 0x61, 0x2d, 0x63, 0x6f, 0x6e, 0x73, 0x65, 0x6e, 0x74, 0x2d, 0x63, 0x61, 0x74, 0x65, 0x67, 0x6f, 0x72, 0x79]);
+const MARKER_LENGTH = 21;
+
+// Byte classes: one table load instead of five comparisons.
+const SPACE: u8 = 1;
+const ENDS_TAG_NAME: u8 = 2; // white space, `/`, `>`
+const ENDS_ATTRIBUTE_NAME: u8 = 4; // and `=`
+const ENDS_UNQUOTED: u8 = 8; // white space, `>`
+const CLASS = memory.data(256);
+/** Per byte: its code in a name's fold (letters 1-26 in either case, digits 27-36), 0 for any other. */
+const CODE = memory.data(256);
+
+// Names: each known name has an id (0: a name nothing here knows); its key is the fold of
+// its letters and digits (names.ts's nameKey), found by open addressing.
+const MAX_NAMES = 256;
+const SLOTS = 1024;
+const SLOT_KEYS = memory.data(SLOTS * 8, 8);
+const SLOT_IDS = memory.data(SLOTS * 4, 4);
+/** Per id: raw text kind (bits 0-1), breaks out of foreign content, is svg or math, is plaintext. */
+const NAME_FLAGS = memory.data(MAX_NAMES);
+const BREAKS_OUT: u8 = 4;
+const FOREIGN: u8 = 8;
+const PLAINTEXT: u8 = 16;
+/** Per id: the name's bytes (up to 31) after its length. */
+const NAME_TEXT = memory.data(MAX_NAMES * 32);
+let nameCount = 1;
+/** Where the JavaScript side writes a name to define. */
+export const SCRATCH = memory.data(32);
+
+// One tokenizer's state (saved and restored whole by the JavaScript side).
+export const STATE = memory.data(512, 16);
+export const STATE_BYTES = 512;
+const F_STATE = 0;
+const F_NAME_ID = 4;
+const F_NAME_START = 8; // where the name being read starts in this chunk; -1: known
+const F_IS_END = 12;
+const F_SELF_CLOSING = 16;
+const F_TAG_BASE = 20; // the tag's `<` in this chunk (negative: an earlier one)
+const F_ATTR_COUNT = 24;
+const F_ATTR_NAME_LENGTH = 28;
+const F_ATTR_MATCHES = 32;
+const F_MARKED = 36;
+const F_RAW = 40;
+const F_MATCH_INDEX = 44;
+const F_SCRIPT_MATCH = 48; // letters of "script" matched after `<` or `</` in escaped script; -1: no match
+const F_FOREIGN_DEPTH = 52;
+const F_ANNOUNCED = 56;
+const F_RAW_NAME_LENGTH = 60;
+const F_RAW_NAME_ID = 64;
+const F_EXACT_NAMES = 68;
+const F_ALL_START_TAGS = 72;
+const F_ALL_END_TAGS = 76;
+const F_CONTENT_MODEL = 80;
+const F_NAME_KEY = 88; // i64
+export const F_RAW_NAME = 96; // u16 × 64
+export const RAW_NAME_MAX = 64;
+export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted
+const REPORT_START: u8 = 1;
+const REPORT_END: u8 = 2;
+
+// The event `run` returned.
+export const EVENT = memory.data(64, 16);
+const E_START = 0;
+const E_END = 4;
+const E_NAME_ID = 8;
+const E_SELF_CLOSING = 12;
+const E_MARKED = 16;
+const E_ATTR_COUNT = 20;
+const E_TAG_OPEN = 24; // at the chunk's end: a start tag may be open from here (-1: none)
+// Exact names: the name's bytes in the chunk; with EV_NAME, start -1 is the raw text
+// element's name; with a tag's event, -2 means the name came with EV_NAME before. At the
+// chunk's end, start >= 0 is a name running on into the next chunk.
+const E_NAME_START = 28;
+const E_NAME_END = 32;
+const E_ATTRIBUTES = 36; // where the start tag's attributes are
+const E_PENDING = 40; // the event wholeTag found (u8), for run to return
+
+// Dynamic memory: the input chunk (with 16 bytes of slack for vector loads), then the
+// attributes of the tag being read, [nameStart, nameEnd, valueStart, valueEnd, quote] each.
+let input: usize = 0;
+let inputCapacity: i32 = 0;
+let attributes: usize = 0;
+let attributeCapacity: i32 = 0; // in attributes
+let pos: i32 = 0;
+let length: i32 = 0;
+
+@inline function ld(field: i32): i32 {
+  return load<i32>(STATE + field);
+}
+@inline function st(field: i32, value: i32): void {
+  store<i32>(STATE + field, value);
+}
+@inline function ev(field: i32, value: i32): void {
+  store<i32>(EVENT + field, value);
+}
+@inline function isSpace(c: i32): bool {
+  return (load<u8>(CLASS + c) & SPACE) != 0;
+}
+@inline function isAlpha(c: i32): bool {
+  return <u32>((c | 0x20) - 0x61) < 26;
+}
+@inline function lower(c: i32): i32 {
+  return <u32>(c - 0x41) < 26 ? c | 0x20 : c;
+}
+
+/** names.ts's foldNameByte. */
+@inline function fold(key: i64, c: i32): i64 {
+  if (key < 0) return key;
+  const letter = c | 0x20;
+  const code: i64 = <u32>(letter - 0x61) < 26 ? letter - 0x60 : <u32>(c - 0x30) < 10 ? c - 0x30 + 27 : 0;
+  return code == 0 || key >= 129961739795077 ? -1 : key * 37 + code; // 37^9
+}
+
+/** The fold of a whole name: letters and digits, at most 10 (`fold`'s limit), or -1. */
+@inline function keyOf(start: i32, end: i32): i64 {
+  if (end - start > 10) return -1;
+  let key: i64 = 0;
+  for (let k = start; k < end; k++) {
+    const code = <i64>load<u8>(CODE + load<u8>(input + k));
+    if (code == 0) return -1;
+    key = key * 37 + code;
+  }
+  return key;
+}
+
+@inline function slotOf(key: i64): i32 {
+  return <i32>((<u64>key * 0x9e3779b97f4a7c15) >> 54); // top 10 bits: SLOTS
+}
+
+function nameId(key: i64): i32 {
+  if (key <= 0) return 0;
+  let slot = slotOf(key);
+  let id = load<i32>(SLOT_IDS + (<usize>slot << 2));
+  while (id != 0 && load<i64>(SLOT_KEYS + (<usize>slot << 3)) != key) {
+    slot = (slot + 1) & (SLOTS - 1);
+    id = load<i32>(SLOT_IDS + (<usize>slot << 2));
+  }
+  return id;
+}
+
+export function init(): void {
+  for (let c = 0; c < 256; c++) store<u8>(CLASS + c, 0);
+  const space = SPACE | ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED;
+  store<u8>(CLASS + 0x20, space);
+  store<u8>(CLASS + 0x0a, space);
+  store<u8>(CLASS + 0x09, space);
+  store<u8>(CLASS + 0x0c, space);
+  store<u8>(CLASS + 0x0d, space);
+  store<u8>(CLASS + SLASH, ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME);
+  store<u8>(CLASS + GT, ENDS_TAG_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED);
+  store<u8>(CLASS + EQ, ENDS_ATTRIBUTE_NAME);
+  for (let c = 0; c < 256; c++) store<u8>(CODE + c, <u8>max<i64>(fold(0, c), 0));
+  input = (__heap_base + 15) & ~15;
+  reserve(16 * 1024);
+}
+
+/**
+ * The id of the name in SCRATCH (`length` bytes, lowercase), defined with `flags` if new;
+ * 0 when it cannot have one (not letters and digits, too long, table full).
+ */
+export function defineName(nameLength: i32, flags: u8): i32 {
+  let key: i64 = 0;
+  for (let k = 0; k < nameLength; k++) key = fold(key, load<u8>(SCRATCH + k));
+  if (key <= 0 || nameLength > 31) return 0;
+  let id = nameId(key);
+  if (id != 0) return id;
+  if (nameCount == MAX_NAMES) return 0;
+  id = nameCount++;
+  let slot = slotOf(key);
+  while (load<i32>(SLOT_IDS + (<usize>slot << 2)) != 0) slot = (slot + 1) & (SLOTS - 1);
+  store<i64>(SLOT_KEYS + (<usize>slot << 3), key);
+  store<i32>(SLOT_IDS + (<usize>slot << 2), id);
+  store<u8>(NAME_FLAGS + id, flags);
+  store<u8>(NAME_TEXT + id * 32, <u8>nameLength);
+  memory.copy(NAME_TEXT + id * 32 + 1, SCRATCH, nameLength);
+  return id;
+}
+
+/** A fresh tokenizer's state in STATE. */
+export function reset(exactNames: i32, contentModel: i32, allStartTags: i32, allEndTags: i32): void {
+  memory.fill(STATE, 0, 512);
+  st(F_EXACT_NAMES, exactNames);
+  st(F_CONTENT_MODEL, contentModel);
+  st(F_ALL_START_TAGS, allStartTags);
+  st(F_ALL_END_TAGS, allEndTags);
+  st(F_SCRIPT_MATCH, -1);
+}
+
+/** For conformance tests: start in raw text of `kind` (the raw name already in F_RAW_NAME), or plaintext (kind -1). */
+export function startIn(kind: i32, rawNameLength: i32): void {
+  if (kind < 0) {
+    st(F_STATE, Plaintext);
+    return;
+  }
+  st(F_RAW, kind);
+  st(F_RAW_NAME_LENGTH, rawNameLength);
+  st(F_RAW_NAME_ID, rawNameLength == 0 ? 0 : rawNameIdOf(rawNameLength));
+  st(F_STATE, kind == RAW_NONE ? Data : RawText);
+}
+
+function rawNameIdOf(rawNameLength: i32): i32 {
+  let key: i64 = 0;
+  for (let k = 0; k < rawNameLength; k++) key = fold(key, load<u16>(STATE + F_RAW_NAME + (k << 1)));
+  return nameId(key);
+}
+
+/** Room for a chunk of `size` bytes; returns where to copy it. The attributes of an open tag move along. */
+export function reserve(size: i32): usize {
+  if (size > inputCapacity) {
+    const capacity = (max(size, inputCapacity * 2) + 15) & ~15;
+    const moved = input + capacity + 64;
+    const count = attributeCapacity == 0 ? 1024 : attributeCapacity;
+    grow(moved + <usize>count * 20);
+    if (attributeCapacity > 0) memory.copy(moved, attributes, <usize>ld(F_ATTR_COUNT) * 20);
+    inputCapacity = capacity;
+    attributes = moved;
+    attributeCapacity = count;
+  }
+  return input;
+}
+
+/** Where the attributes are (valid until the next call). */
+export function attributeArea(): usize {
+  return attributes;
+}
+
+function grow(end: usize): void {
+  const pages = <i32>((end + 0xffff) >> 16) - memory.size();
+  if (pages > 0 && memory.grow(pages) < 0) unreachable();
+}
+
+/** The chunk of `size` bytes just copied in is read from its start. */
+export function begin(size: i32): void {
+  pos = 0;
+  length = size;
+}
+
+// Skips: the first of `byte` from `from`, or `end`. Reading past `end` stays in the slack.
+@inline function find(from: i32, end: i32, byte: i32): i32 {
+  const needle = i8x16.splat(<i8>byte);
+  let i = from;
+  while (i < end) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(input + i), needle));
+    if (mask != 0) return min(i + ctz(mask), end);
+    i += 16;
+  }
+  return end;
+}
+
+@inline function findDashOrLt(from: i32, end: i32): i32 {
+  const dash = i8x16.splat(<i8>DASH);
+  const lt = i8x16.splat(<i8>LT);
+  let i = from;
+  while (i < end) {
+    const v = v128.load(input + i);
+    const mask = i8x16.bitmask(v128.or(i8x16.eq(v, dash), i8x16.eq(v, lt)));
+    if (mask != 0) return min(i + ctz(mask), end);
+    i += 16;
+  }
+  return end;
+}
+
+function beginTag(isEnd: i32, nameStart: i32): void {
+  st(F_IS_END, isEnd);
+  st(F_NAME_START, nameStart);
+  store<i64>(STATE + F_NAME_KEY, 0);
+  st(F_SELF_CLOSING, 0);
+  st(F_MARKED, 0);
+  if (!isEnd) st(F_ATTR_COUNT, 0);
+}
+
+function beginAttribute(c: i32, i: i32): void {
+  st(F_ATTR_NAME_LENGTH, 1);
+  st(F_ATTR_MATCHES, lower(c) == 0x64 ? 1 : 0);
+  if (ld(F_IS_END)) return;
+  const count = ld(F_ATTR_COUNT);
+  if (count == attributeCapacity) {
+    grow(attributes + <usize>count * 40);
+    attributeCapacity = count * 2;
+  }
+  const a = attributes + <usize>count * 20;
+  store<i32>(a, i - ld(F_TAG_BASE));
+  store<i32>(a, -1, 4);
+  store<i32>(a, -1, 8);
+  store<i32>(a, -1, 12);
+  store<i32>(a, 0, 16);
+  st(F_ATTR_COUNT, count + 1);
+}
+
+@inline function lastAttribute(): usize {
+  return attributes + <usize>(ld(F_ATTR_COUNT) - 1) * 20;
+}
+
+function endAttributeName(i: i32): void {
+  if (ld(F_IS_END)) return;
+  store<i32>(lastAttribute(), i - ld(F_TAG_BASE), 4);
+  if (ld(F_ATTR_MATCHES) && ld(F_ATTR_NAME_LENGTH) == MARKER_LENGTH) st(F_MARKED, 1);
+}
+
+function beginValue(i: i32, quote: i32): void {
+  if (ld(F_IS_END)) return;
+  const a = lastAttribute();
+  store<i32>(a, i - ld(F_TAG_BASE), 8);
+  store<i32>(a, quote, 16);
+}
+
+function endValue(i: i32): void {
+  if (ld(F_IS_END)) return;
+  store<i32>(lastAttribute(), i - ld(F_TAG_BASE), 12);
+}
+
+/** At the `>` ending a tag: the event for the sink (or none), and the state its content starts in (into F_STATE). */
+function endOfTag(at: i32): i32 {
+  const id = ld(F_NAME_ID);
+  const announced = ld(F_ANNOUNCED);
+  st(F_ANNOUNCED, 0);
+  const flags = load<u8>(NAME_FLAGS + id);
+  st(F_STATE, Data);
+  ev(E_NAME_START, -2); // the name came with EV_NAME (exact names)
+  if (ld(F_IS_END)) {
+    const depth = ld(F_FOREIGN_DEPTH);
+    if (depth > 0 && (flags & FOREIGN) != 0) st(F_FOREIGN_DEPTH, depth - 1);
+    if (ld(F_ALL_END_TAGS) || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0) {
+      ev(E_NAME_ID, id);
+      ev(E_END, at);
+      return EV_END_TAG;
+    }
+    return EV_DONE;
+  }
+  let event = EV_DONE;
+  const selfClosing = ld(F_SELF_CLOSING);
+  const wanted = ld(F_ALL_START_TAGS) ? id != 0 || ld(F_EXACT_NAMES) != 0 : (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
+  if (announced || ld(F_MARKED) || wanted) {
+    const base = ld(F_TAG_BASE);
+    ev(E_START, base >= 0 ? base : -1);
+    ev(E_END, at + 1);
+    ev(E_NAME_ID, id);
+    ev(E_SELF_CLOSING, selfClosing);
+    ev(E_MARKED, ld(F_MARKED));
+    ev(E_ATTR_COUNT, ld(F_ATTR_COUNT));
+    ev(E_ATTRIBUTES, <i32>attributes);
+    event = EV_START_TAG;
+  }
+  if (!ld(F_CONTENT_MODEL)) return event;
+  const depth = ld(F_FOREIGN_DEPTH);
+  if (depth > 0) {
+    if ((flags & BREAKS_OUT) != 0) st(F_FOREIGN_DEPTH, 0);
+    else {
+      if ((flags & FOREIGN) != 0 && !selfClosing) st(F_FOREIGN_DEPTH, depth + 1);
+      return event;
+    }
+  }
+  if ((flags & FOREIGN) != 0 && !selfClosing) {
+    st(F_FOREIGN_DEPTH, 1);
+    return event;
+  }
+  if ((flags & PLAINTEXT) != 0) {
+    st(F_STATE, Plaintext);
+    return event;
+  }
+  const raw = flags & 3;
+  if (raw == RAW_NONE) return event;
+  st(F_RAW, raw);
+  st(F_RAW_NAME_ID, id);
+  const text = NAME_TEXT + id * 32;
+  const nameLength = <i32>load<u8>(text);
+  st(F_RAW_NAME_LENGTH, nameLength);
+  for (let k = 0; k < nameLength; k++) store<u16>(STATE + F_RAW_NAME + (k << 1), load<u8>(text + 1 + k));
+  st(F_STATE, RawText);
+  return event;
+}
+
+/**
+ * A start or end tag lying whole in the chunk from `lt`, read with plain loops (the same
+ * rules as the states, which take over when it does not): returns the index after its `>`,
+ * having set the state and the pending event, or -1 (nothing changed) when the tag runs
+ * past the chunk or is not a tag.
+ */
+function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
+  let j = lt + 1;
+  let isEnd = 0;
+  if (j < end && load<u8>(input + j) == SLASH) {
+    isEnd = 1;
+    j++;
+  }
+  if (j >= end || !isAlpha(load<u8>(input + j))) return -1;
+  const nameStart = j;
+  while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_TAG_NAME) == 0) j++;
+  if (j >= end) return -1;
+  const nameEnd = j;
+  const id = nameId(keyOf(nameStart, nameEnd));
+  const wanted = isEnd ? ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0 : ld(F_ALL_START_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_START) != 0;
+  // Attributes are recorded for a tag the sink hears of (a marked one is read again).
+  const record = !isEnd && (wanted || recordAlways);
+  let count = 0;
+  let marked = 0;
+  let selfClosing = 0;
+  for (;;) {
+    if (j >= end) return -1;
+    let c = <i32>load<u8>(input + j);
+    if (c == GT) break;
+    if ((load<u8>(CLASS + c) & SPACE) != 0) {
+      j++;
+      continue;
+    }
+    if (c == SLASH) {
+      if (j + 1 >= end) return -1;
+      if (load<u8>(input + j + 1) == GT) {
+        selfClosing = 1;
+        j++;
+        break;
+      }
+      j++;
+      continue;
+    }
+    const attributeStart = j++; // the first character belongs to the name, even `=`
+    j = attributeNameEnd(j, end);
+    const attributeEnd = j;
+    while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
+    if (j >= end) return -1;
+    let valueStart = -1;
+    let valueEnd = -1;
+    let quote = 0;
+    if (load<u8>(input + j) == EQ) {
+      j++;
+      while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
+      if (j >= end) return -1;
+      c = <i32>load<u8>(input + j);
+      if (c == DQ || c == SQ) {
+        quote = c;
+        valueStart = ++j;
+        j = find(j, end, quote);
+        if (j >= end) return -1;
+        valueEnd = j++;
+      } else if (c != GT) {
+        valueStart = j;
+        while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_UNQUOTED) == 0) j++;
+        if (j >= end) return -1;
+        valueEnd = j;
+      }
+    }
+    if (!isEnd && attributeEnd - attributeStart == MARKER_LENGTH && isMarker(attributeStart)) marked = 1;
+    if (record) {
+      if (count == attributeCapacity) {
+        grow(attributes + <usize>count * 40);
+        attributeCapacity = count * 2;
+      }
+      const a = attributes + <usize>count * 20;
+      store<i32>(a, attributeStart - lt);
+      store<i32>(a, attributeEnd - lt, 4);
+      store<i32>(a, valueStart == -1 ? -1 : valueStart - lt, 8);
+      store<i32>(a, valueEnd == -1 ? -1 : valueEnd - lt, 12);
+      store<i32>(a, quote, 16);
+      count++;
+    }
+  }
+  // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
+  if (marked && !record) return wholeTag(lt, end, true);
+  const flags = load<u8>(NAME_FLAGS + id) & (ld(F_FOREIGN_DEPTH) > 0 ? 0xff : ~BREAKS_OUT);
+  if (flags == 0 && !wanted && !marked) {
+    st(F_STATE, Data);
+    return j + 1;
+  }
+  st(F_IS_END, isEnd);
+  st(F_NAME_ID, id);
+  st(F_SELF_CLOSING, selfClosing);
+  st(F_MARKED, marked);
+  if (!isEnd) st(F_ATTR_COUNT, count);
+  st(F_TAG_BASE, lt);
+  const event = endOfTag(j);
+  ev(E_NAME_START, nameStart);
+  ev(E_NAME_END, nameEnd);
+  store<u8>(EVENT + E_PENDING, <u8>event);
+  return j + 1;
+}
+
+/** The end of an attribute name from `from` (a byte that ends it, or `end`): 16 bytes at a time. */
+@inline function attributeNameEnd(from: i32, end: i32): i32 {
+  // Candidates: `=`, `>`, `/` and every byte up to the space (white space is among them).
+  const eq = i8x16.splat(<i8>EQ);
+  const gt = i8x16.splat(<i8>GT);
+  const slash = i8x16.splat(<i8>SLASH);
+  const space = i8x16.splat(0x20);
+  let i = from;
+  while (i < end) {
+    const v = v128.load(input + i);
+    let mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, eq), i8x16.eq(v, gt)), v128.or(i8x16.eq(v, slash), i8x16.le_u(v, space))));
+    while (mask != 0) {
+      const k = i + ctz(mask);
+      if (k >= end) return end;
+      if ((load<u8>(CLASS + load<u8>(input + k)) & ENDS_ATTRIBUTE_NAME) != 0) return k;
+      mask &= mask - 1;
+    }
+    i += 16;
+  }
+  return end;
+}
+
+/** The bytes from `at` spell the marker, in any case. */
+function isMarker(at: i32): bool {
+  for (let k = 0; k < MARKER_LENGTH; k++) if (lower(load<u8>(input + at + k)) != <i32>load<u8>(MARKER + k)) return false;
+  return true;
+}
+
+/** Whether `state` is inside a start tag. */
+@inline function inStartTag(state: i32): bool {
+  return state == TagOpen || (<u32>(state - TagName) <= <u32>(SelfClosing - TagName) && !ld(F_IS_END));
+}
+
+/** Reads on from where it stopped; returns the next event, EV_DONE at the chunk's end. */
+export function run(): i32 {
+  const end = length;
+  let i = pos;
+  let state = ld(F_STATE);
+  while (i < end) {
+    const c = <i32>load<u8>(input + i);
+    switch (state) {
+      case Data: {
+        // Most tags lie whole in the chunk: read one after another, outside the state machine.
+        i = c == LT ? i : find(i, end, LT);
+        let next = Data;
+        while (i < end) {
+          const after = wholeTag(i, end);
+          if (after < 0) break;
+          i = after;
+          const event = <i32>load<u8>(EVENT + E_PENDING);
+          if (event != EV_DONE) {
+            store<u8>(EVENT + E_PENDING, EV_DONE);
+            pos = i;
+            return event;
+          }
+          next = ld(F_STATE);
+          if (next != Data) break;
+          i = find(i, end, LT);
+        }
+        if (next != Data) {
+          state = next;
+          continue;
+        }
+        if (i == end) continue;
+        st(F_TAG_BASE, i);
+        state = TagOpen;
+        break;
+      }
+      case TagOpen: {
+        if (isAlpha(c)) {
+          beginTag(0, i);
+          state = TagName;
+          continue;
+        }
+        let event = EV_DONE;
+        if (ld(F_ANNOUNCED)) {
+          st(F_ANNOUNCED, 0);
+          event = EV_NOT_START_TAG;
+        }
+        let next = i + 1;
+        if (c == BANG) {
+          st(F_MATCH_INDEX, 0);
+          state = MarkupDeclaration;
+        } else if (c == SLASH) state = EndTagOpen;
+        else if (c == QUESTION) state = BogusComment;
+        else {
+          state = Data;
+          next = i;
+        }
+        if (event != EV_DONE) {
+          st(F_STATE, state);
+          pos = next;
+          return event;
+        }
+        i = next;
+        continue;
+      }
+      case EndTagOpen:
+        if (isAlpha(c)) {
+          beginTag(1, i);
+          state = TagName;
+          continue;
+        }
+        state = c == GT ? Data : BogusComment;
+        if (state == BogusComment) continue;
+        break;
+      case TagName: {
+        let j = i;
+        let key = load<i64>(STATE + F_NAME_KEY);
+        while (j < end) {
+          const d = <i32>load<u8>(input + j);
+          if ((load<u8>(CLASS + d) & ENDS_TAG_NAME) != 0) break;
+          key = fold(key, d);
+          j++;
+        }
+        store<i64>(STATE + F_NAME_KEY, key);
+        i = j;
+        if (j == end) continue;
+        const nameStart = ld(F_NAME_START);
+        if (nameStart >= 0) {
+          st(F_NAME_ID, nameId(key));
+          st(F_NAME_START, -1);
+          if (ld(F_EXACT_NAMES)) {
+            ev(E_NAME_START, nameStart);
+            ev(E_NAME_END, i);
+            st(F_STATE, state);
+            pos = i;
+            return EV_NAME;
+          }
+        }
+        const d = <i32>load<u8>(input + i);
+        if (d == GT) {
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else state = d == SLASH ? SelfClosing : BeforeAttrName;
+        break;
+      }
+      case BeforeAttrName:
+        if (isSpace(c)) break;
+        if (c == SLASH || c == GT) {
+          state = AfterAttrName;
+          continue;
+        }
+        beginAttribute(c, i);
+        state = AttrName;
+        break;
+      case AttrName: {
+        // The rest of the name at once, checked against the marker as it goes.
+        let j = i;
+        let matches = ld(F_ATTR_MATCHES);
+        let n = ld(F_ATTR_NAME_LENGTH);
+        while (j < end) {
+          const d = <i32>load<u8>(input + j);
+          if ((load<u8>(CLASS + d) & ENDS_ATTRIBUTE_NAME) != 0) break;
+          if (matches) matches = n < MARKER_LENGTH && lower(d) == <i32>load<u8>(MARKER + n) ? 1 : 0;
+          n++;
+          j++;
+        }
+        st(F_ATTR_MATCHES, matches);
+        st(F_ATTR_NAME_LENGTH, n);
+        i = j;
+        if (j == end) continue;
+        endAttributeName(i);
+        if (load<u8>(input + i) == EQ) {
+          state = BeforeAttrValue;
+          break;
+        }
+        state = AfterAttrName;
+        continue;
+      }
+      case AfterAttrName:
+        if (isSpace(c)) break;
+        if (c == SLASH) state = SelfClosing;
+        else if (c == EQ) state = BeforeAttrValue;
+        else if (c == GT) {
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else {
+          beginAttribute(c, i);
+          state = AttrName;
+        }
+        break;
+      case BeforeAttrValue:
+        if (isSpace(c)) break;
+        if (c == DQ || c == SQ) {
+          beginValue(i + 1, c);
+          state = c == DQ ? AttrValueDq : AttrValueSq;
+        } else if (c == GT) {
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else {
+          beginValue(i, 0);
+          state = AttrValueUq;
+          continue;
+        }
+        break;
+      case AttrValueDq:
+      case AttrValueSq: {
+        i = find(i, end, state == AttrValueDq ? DQ : SQ);
+        if (i == end) continue;
+        endValue(i);
+        state = AfterAttrValueQuoted;
+        break;
+      }
+      case AttrValueUq: {
+        let j = i;
+        while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_UNQUOTED) == 0) j++;
+        i = j;
+        if (j == end) continue;
+        endValue(i);
+        if (load<u8>(input + i) == GT) {
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else state = BeforeAttrName;
+        break;
+      }
+      case AfterAttrValueQuoted:
+        if (isSpace(c)) state = BeforeAttrName;
+        else if (c == SLASH) state = SelfClosing;
+        else if (c == GT) {
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else {
+          state = BeforeAttrName;
+          continue;
+        }
+        break;
+      case SelfClosing:
+        if (c == GT) {
+          st(F_SELF_CLOSING, 1);
+          const event = endOfTag(i);
+          state = ld(F_STATE);
+          if (event != EV_DONE) {
+            pos = i + 1;
+            return event;
+          }
+        } else {
+          state = BeforeAttrName;
+          continue;
+        }
+        break;
+      case MarkupDeclaration: {
+        const matched = ld(F_MATCH_INDEX);
+        if (c == DASH && matched == 0) {
+          st(F_MATCH_INDEX, 1);
+          break;
+        }
+        st(F_MATCH_INDEX, 0);
+        if (c == DASH && matched == 1) {
+          state = CommentStart;
+          break;
+        }
+        state = BogusComment;
+        continue;
+      }
+      case CommentStart:
+        if (c == DASH) state = CommentStartDash;
+        else if (c == GT) state = Data;
+        else {
+          state = Comment;
+          continue;
+        }
+        break;
+      case CommentStartDash:
+        if (c == DASH) state = CommentEnd;
+        else if (c == GT) state = Data;
+        else {
+          state = Comment;
+          continue;
+        }
+        break;
+      case Comment:
+        i = find(i, end, DASH);
+        if (i == end) continue;
+        state = CommentEndDash;
+        break;
+      case CommentEndDash:
+        state = c == DASH ? CommentEnd : Comment;
+        if (state == Comment) continue;
+        break;
+      case CommentEnd:
+        if (c == GT) state = Data;
+        else if (c == BANG) state = CommentEndBang;
+        else if (c != DASH) {
+          state = Comment;
+          continue;
+        }
+        break;
+      case CommentEndBang:
+        if (c == DASH) state = CommentEndDash;
+        else if (c == GT) state = Data;
+        else {
+          state = Comment;
+          continue;
+        }
+        break;
+      case BogusComment:
+        i = find(i, end, GT);
+        if (i == end) continue;
+        state = Data;
+        break;
+      case RawText:
+        i = find(i, end, LT);
+        if (i == end) continue;
+        state = RawLessThan;
+        break;
+      case RawLessThan:
+        if (c == SLASH) {
+          st(F_MATCH_INDEX, 0);
+          state = RawEndTagOpen;
+        } else if (c == BANG && ld(F_RAW) == RAW_SCRIPT) {
+          state = ScriptEscapeStart;
+        } else {
+          state = RawText;
+          continue;
+        }
+        break;
+      case RawEndTagOpen:
+      case ScriptEscapedEndTagOpen:
+        if (isAlpha(c)) {
+          st(F_MATCH_INDEX, 0);
+          state = state == RawEndTagOpen ? RawEndTagName : ScriptEscapedEndTagName;
+          continue;
+        }
+        state = state == RawEndTagOpen ? RawText : ScriptEscaped;
+        continue;
+      case RawEndTagName:
+      case ScriptEscapedEndTagName: {
+        const matched = ld(F_MATCH_INDEX);
+        const rawNameLength = ld(F_RAW_NAME_LENGTH);
+        if (matched == rawNameLength && (load<u8>(CLASS + c) & ENDS_TAG_NAME) != 0) {
+          // The appropriate end tag: the raw text ends; the end tag is read as markup.
+          st(F_RAW, RAW_NONE);
+          beginTag(1, -1);
+          st(F_NAME_ID, ld(F_RAW_NAME_ID));
+          state = TagName;
+          if (ld(F_EXACT_NAMES)) {
+            ev(E_NAME_START, -1);
+            st(F_STATE, state);
+            pos = i;
+            return EV_NAME;
+          }
+          continue;
+        }
+        if (matched < rawNameLength && lower(c) == <i32>load<u16>(STATE + F_RAW_NAME + (matched << 1))) {
+          st(F_MATCH_INDEX, matched + 1);
+          break;
+        }
+        state = state == ScriptEscapedEndTagName ? ScriptEscaped : RawText;
+        continue;
+      }
+      case ScriptEscapeStart:
+        state = c == DASH ? ScriptEscapeStartDash : RawText;
+        if (state == RawText) continue;
+        break;
+      case ScriptEscapeStartDash:
+        state = c == DASH ? ScriptEscapedDashDash : RawText;
+        if (state == RawText) continue;
+        break;
+      case ScriptEscaped:
+      case ScriptDoubleEscaped: {
+        // Only `-` and `<` can change these states.
+        const next = findDashOrLt(i, end);
+        const escaped = state == ScriptEscaped;
+        i = next;
+        if (next == end) continue;
+        if (load<u8>(input + i) == DASH) state = escaped ? ScriptEscapedDash : ScriptDoubleEscapedDash;
+        else state = escaped ? ScriptEscapedLessThan : ScriptDoubleEscapedLessThan;
+        break;
+      }
+      case ScriptEscapedDash:
+        if (c == DASH) state = ScriptEscapedDashDash;
+        else if (c == LT) state = ScriptEscapedLessThan;
+        else state = ScriptEscaped;
+        break;
+      case ScriptEscapedDashDash:
+        if (c == LT) state = ScriptEscapedLessThan;
+        else if (c == GT) state = RawText;
+        else if (c != DASH) state = ScriptEscaped;
+        break;
+      case ScriptEscapedLessThan:
+        if (c == SLASH) {
+          state = ScriptEscapedEndTagOpen;
+        } else if (isAlpha(c)) {
+          st(F_SCRIPT_MATCH, 0);
+          state = ScriptDoubleEscapeStart;
+          continue;
+        } else {
+          state = ScriptEscaped;
+          continue;
+        }
+        break;
+      case ScriptDoubleEscapeStart:
+      case ScriptDoubleEscapeEnd:
+        if ((load<u8>(CLASS + c) & ENDS_TAG_NAME) != 0) {
+          const isScript = ld(F_SCRIPT_MATCH) == 6;
+          if (state == ScriptDoubleEscapeStart) state = isScript ? ScriptDoubleEscaped : ScriptEscaped;
+          else state = isScript ? ScriptEscaped : ScriptDoubleEscaped;
+        } else if (isAlpha(c)) {
+          // The letters so far spell "script" exactly, or can no longer.
+          const matched = ld(F_SCRIPT_MATCH);
+          st(F_SCRIPT_MATCH, matched >= 0 && matched < 6 && lower(c) == <i32>load<u8>(MARKER_SCRIPT + matched) ? matched + 1 : -1);
+        } else {
+          state = state == ScriptDoubleEscapeStart ? ScriptEscaped : ScriptDoubleEscaped;
+          continue;
+        }
+        break;
+      case ScriptDoubleEscapedDash:
+        if (c == DASH) state = ScriptDoubleEscapedDashDash;
+        else if (c == LT) state = ScriptDoubleEscapedLessThan;
+        else state = ScriptDoubleEscaped;
+        break;
+      case ScriptDoubleEscapedDashDash:
+        if (c == LT) state = ScriptDoubleEscapedLessThan;
+        else if (c == GT) state = RawText;
+        else if (c != DASH) state = ScriptDoubleEscaped;
+        break;
+      case ScriptDoubleEscapedLessThan:
+        if (c == SLASH) {
+          st(F_SCRIPT_MATCH, 0);
+          state = ScriptDoubleEscapeEnd;
+        } else {
+          state = ScriptDoubleEscaped;
+          continue;
+        }
+        break;
+      case Plaintext:
+        i = end;
+        continue;
+    }
+    i++;
+  }
+  // The chunk's end: a name being read continues at the next chunk's start; a start tag
+  // still open is announced (its bytes up to here are held by the sink).
+  ev(E_NAME_START, -1);
+  ev(E_TAG_OPEN, -1);
+  if (state == TagName && ld(F_NAME_START) >= 0) {
+    if (ld(F_EXACT_NAMES)) ev(E_NAME_START, ld(F_NAME_START));
+    st(F_NAME_START, 0);
+  }
+  if (!ld(F_ANNOUNCED) && inStartTag(state)) {
+    st(F_ANNOUNCED, 1);
+    ev(E_TAG_OPEN, ld(F_TAG_BASE));
+  }
+  st(F_TAG_BASE, ld(F_TAG_BASE) - end);
+  st(F_STATE, state);
+  pos = end;
+  return EV_DONE;
+}
+
+/** script */
+const MARKER_SCRIPT = memory.data<u8>([0x73, 0x63, 0x72, 0x69, 0x70, 0x74]);
