@@ -18,7 +18,7 @@ const { compilePolicy } = await import(new URL('policy/compile.js', core));
 const { chosenState } = await import(new URL('consent-state.js', core));
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-delete process.env.CONSENT_GUARD_WASM;
+process.env.CONSENT_GUARD_WASM = '0'; // the JavaScript engine, unless a rewrite asks for the default
 const guard = createGuard({ policy });
 const everything = process.env.GRANTED === 'all';
 const state = everything ? chosenState(compilePolicy(policy), Object.keys(policy.categories)) : guard.consentFor({});
@@ -36,9 +36,9 @@ function tokenize(Engine, startTags, endTags, input) {
 }
 
 function rewrite(wasm, input) {
-  if (wasm) process.env.CONSENT_GUARD_WASM = '1';
+  if (wasm) delete process.env.CONSENT_GUARD_WASM;
   const rewriter = guard.htmlRewriter(state);
-  delete process.env.CONSENT_GUARD_WASM;
+  process.env.CONSENT_GUARD_WASM = '0';
   for (const chunk of input) rewriter.write(chunk);
   rewriter.end();
 }

@@ -24,9 +24,10 @@ import { createPageRewriter } from '../packages/core/dist/html/page.js';
 import { compileTrackers } from '../packages/core/dist/html/trackers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-// The engine is picked when a rewriter is created: 'consent-guard' runs the JavaScript one,
-// 'consent-guard (wasm)' the WebAssembly one (CONSENT_GUARD_WASM=1 around its creation).
-delete process.env.CONSENT_GUARD_WASM;
+// The engine is picked when a rewriter is created: 'consent-guard (js)' and the everything-granted
+// row run the JavaScript one (CONSENT_GUARD_WASM=0), 'consent-guard (wasm)' the WebAssembly one,
+// the default (the variable unset around its creation).
+process.env.CONSENT_GUARD_WASM = '0';
 const guard = createGuard({ policy });
 const state = guard.consentFor({}); // a visitor who granted nothing optional: trackers get neutralized
 const granted = new Set(state.granted);
@@ -83,14 +84,14 @@ const candidates = {
     for (const chunk of input) for (let i = chunk.indexOf(0x3c); i !== -1; i = chunk.indexOf(0x3c, i + 1)) n++;
     return n;
   },
-  'consent-guard': (input) => rewriteAll(guard.htmlRewriter(state), input),
+  'consent-guard (js)': (input) => rewriteAll(guard.htmlRewriter(state), input),
   'consent-guard (wasm)': (input) => {
-    process.env.CONSENT_GUARD_WASM = '1';
-    const rewriter = guard.htmlRewriter(state);
     delete process.env.CONSENT_GUARD_WASM;
+    const rewriter = guard.htmlRewriter(state);
+    process.env.CONSENT_GUARD_WASM = '0';
     return rewriteAll(rewriter, input);
   },
-  'consent-guard, everything granted': (input) => {
+  'consent-guard (js), everything granted': (input) => {
     const rewriter = createPageRewriter(accepted);
     let n = 0;
     for (const chunk of input) n += rewriter.write(chunk).length;
@@ -172,7 +173,7 @@ for (const [size, byCandidate] of Object.entries(results)) {
   }
 }
 
-// The WebAssembly engine's row against the others doing the same job (CONSENT_GUARD_WASM=1, behind a flag).
+// The WebAssembly engine (the default) against the others doing the same job.
 const WASM = 'consent-guard (wasm)';
 const sameJob = (name) => name !== WASM && !name.includes('floor') && !name.includes('everything granted');
 if (Object.values(results)[0]?.[WASM]) {

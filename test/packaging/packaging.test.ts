@@ -114,18 +114,20 @@ describe('installed from the tarballs', () => {
     await expectGuarded(await fixtures.get('ts')!);
   }, 120_000);
 
-  test('the WebAssembly tokenizer (CONSENT_GUARD_WASM=1) loads from the installed package and rewrites as the JavaScript one does', async () => {
+  test('the WebAssembly tokenizer (the default) loads from the installed package, without a warning, and rewrites as the JavaScript one (CONSENT_GUARD_WASM=0) does', async () => {
     const { dir } = await fixtures.get('esm')!;
     const script = `import { createGuard, loadPolicy } from '@consent-guard/core';
 const guard = createGuard({ policy: loadPolicy('./consent-policy.yaml'), secret: 'fixture-secret-0123456789abcdef0123456789' });
 const page = Buffer.from('<html><body><script data-consent-category="performance" src="/stats.js"></script><p>x</p></body></html>');
-const outputs = ['0', '1'].map((flag) => {
-  process.env.CONSENT_GUARD_WASM = flag;
+const outputs = ['0', undefined].map((flag) => {
+  if (flag) process.env.CONSENT_GUARD_WASM = flag;
+  else delete process.env.CONSENT_GUARD_WASM;
   const rewriter = guard.htmlRewriter(guard.consentFor({}));
   return Buffer.concat([rewriter.write(page), rewriter.end()]).toString();
 });
 console.log(JSON.stringify(outputs));`;
-    const { stdout } = await runOk(process.execPath, ['--input-type=module', '-e', script], dir);
+    const { stdout, stderr } = await runOk(process.execPath, ['--input-type=module', '-e', script], dir);
+    expect(stderr).toBe('');
     const [javascript, webassembly] = JSON.parse(stdout) as [string, string];
     expect(javascript).toContain('<script data-consent-category="performance" data-consent-src="/stats.js" type="text/plain"></script>');
     expect(webassembly).toBe(javascript);

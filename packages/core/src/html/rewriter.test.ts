@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_INLINE_SCRIPT_BYTES, MAX_TAG_BYTES } from './rewriter.js';
+import { MAX_INLINE_SCRIPT_BYTES, MAX_READ_BYTES, MAX_TAG_BYTES } from './rewriter.js';
+import { wasmMemoryBytes } from './wasm-tokenizer.js';
 import { rewrite, TEST_POLICY, type RewriteOptions } from './test-support.js';
 
 const out = (html: string, options: RewriteOptions = {}) => rewrite(html, options).output.toString('utf8');
@@ -226,6 +227,18 @@ describe('a start tag too long to hold', () => {
 });
 
 describe('chunking', () => {
+  it('should read a chunk larger than MAX_READ_BYTES in parts: the same output, and the engine\'s memory bounded by the part', () => {
+    const tracker = '<script src="https://js.hs-scripts.com/1.js"></script>';
+    const inline = "<script>var _hsq = []; _hsq.push(['setPath', '/'])</script>";
+    const filler = (bytes: number) => `<p class="x">${'y'.repeat(bytes - 21)}</p>\n`.slice(0, bytes);
+    // A tracker tag across the first part's end, an inline tracker across the second's.
+    const page = filler(MAX_READ_BYTES - 20) + tracker + filler(MAX_READ_BYTES - 30) + inline + filler(3 * MAX_READ_BYTES);
+    const whole = rewrite(page).output;
+    expect(whole.equals(rewrite(page, { cuts: Array.from({ length: Math.ceil(page.length / 16384) }, (_, k) => k * 16384) }).output)).toBe(true);
+    expect(whole.toString('latin1').match(/data-consent-category="marketing"/g)).toHaveLength(2);
+    if (process.env.CONSENT_GUARD_WASM !== '0') expect(wasmMemoryBytes()).toBeLessThan(page.length / 2);
+  });
+
   it('should give the same output for every chunking', () => {
     const page = [
       '<!doctype html><html><head><title>a < b</title>',

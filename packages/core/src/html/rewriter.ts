@@ -9,6 +9,11 @@ import type { TagInfo, TokenSink } from './tokenizer.js';
 export const MAX_TAG_BYTES = 256 * 1024;
 /** Longest inline script text searched for tracker signatures before it passes unchanged. */
 export const MAX_INLINE_SCRIPT_BYTES = 64 * 1024;
+/**
+ * A larger chunk is read in parts of this size: the WebAssembly tokenizer copies what it reads
+ * into its memory, which grows to the largest part and never shrinks.
+ */
+export const MAX_READ_BYTES = 1024 * 1024;
 
 export type RewriterEvent = { readonly type: 'html-skipped'; readonly reason: string };
 
@@ -80,6 +85,13 @@ export class HtmlRewriter implements TokenSink {
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
+    if (chunk.length <= MAX_READ_BYTES) return this.#write(chunk);
+    const out: Buffer[] = [];
+    for (let at = 0; at < chunk.length; at += MAX_READ_BYTES) out.push(this.#write(chunk.subarray(at, at + MAX_READ_BYTES)));
+    return Buffer.concat(out);
+  }
+
+  #write(chunk: Buffer): Buffer {
     if (!this.#started && chunk.length > 0) {
       this.#started = true;
       // A UTF-16 byte order mark overrides every declared encoding (HTML spec).

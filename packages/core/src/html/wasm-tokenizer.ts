@@ -2,7 +2,7 @@
  * The tokenizer of tokenizer.ts run as WebAssembly (wasm/tokenizer.ts, built into
  * dist/html/tokenizer.wasm): the same states and the same sink calls, with the state machine
  * and its skips in the module, so JavaScript only hears of the tags the sink asked for.
- * Chosen over the JavaScript one with CONSENT_GUARD_WASM=1 (see engine.ts).
+ * The rewriter's engine unless CONSENT_GUARD_WASM=0 (see engine.ts).
  */
 
 import { readFileSync } from 'node:fs';
@@ -143,6 +143,16 @@ class Module {
 }
 
 let shared: Module | undefined;
+
+/** The size of the module's memory, which never shrinks (0 before it is loaded). */
+export function wasmMemoryBytes(): number {
+  return shared?.exports.memory.buffer.byteLength ?? 0;
+}
+
+/** The module is reading a chunk: a tokenizer made now could not take it (see `#take`). */
+export function wasmTokenizerBusy(): boolean {
+  return shared?.reading === true;
+}
 
 export class WasmTokenizer {
   readonly #module: Module;
