@@ -24,9 +24,9 @@ import { createPageRewriter } from '../packages/core/dist/html/page.js';
 import { compileTrackers } from '../packages/core/dist/html/trackers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-// The engine is picked when a rewriter is created: 'consent-guard (js)' and the everything-granted
-// row run the JavaScript one (CONSENT_GUARD_WASM=0), 'consent-guard (wasm)' the WebAssembly one,
-// the default (the variable unset around its creation).
+// The engine is picked when a rewriter is created: 'consent-guard (js)' runs the JavaScript one
+// (CONSENT_GUARD_WASM=0), the '(wasm)' rows the WebAssembly one, the default (the variable
+// unset around their creation).
 process.env.CONSENT_GUARD_WASM = '0';
 const guard = createGuard({ policy });
 const state = guard.consentFor({}); // a visitor who granted nothing optional: trackers get neutralized
@@ -91,8 +91,10 @@ const candidates = {
     process.env.CONSENT_GUARD_WASM = '0';
     return rewriteAll(rewriter, input);
   },
-  'consent-guard (js), everything granted': (input) => {
+  'consent-guard (wasm), everything granted': (input) => {
+    delete process.env.CONSENT_GUARD_WASM;
     const rewriter = createPageRewriter(accepted);
+    process.env.CONSENT_GUARD_WASM = '0';
     let n = 0;
     for (const chunk of input) n += rewriter.write(chunk).length;
     return n + rewriter.end().length;
