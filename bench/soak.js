@@ -205,7 +205,6 @@ function mixedRequest(request, visitors, paths, uploads) {
 /** Requests to `paths` the client gives up on: before the answer, or halfway through reading it. */
 function abortSome(origin, visitors, paths) {
   let count = 0;
-  let running = true;
   const once = () =>
     new Promise((resolve) => {
       const request = http.get(`${origin}${pick(paths)}`, { headers: pick(visitors) }, (response) => {
@@ -216,19 +215,7 @@ function abortSome(origin, visitors, paths) {
       if (Math.random() < 0.5) setTimeout(() => request.destroy(), Math.random() * 5);
       count++;
     });
-  const loop = (async () => {
-    while (running) {
-      await once();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return count;
-    },
-  };
+  return onTheSide(once, () => count);
 }
 
 /**
@@ -238,7 +225,6 @@ function abortSome(origin, visitors, paths) {
 function upgradeSome(origin) {
   let count = 0;
   let failures = 0;
-  let running = true;
   const once = () =>
     new Promise((resolve) => {
       const refused = Math.random() < 0.3;
@@ -267,6 +253,12 @@ function upgradeSome(origin) {
       request.end();
       count++;
     });
+  return onTheSide(once, () => ({ count, failures }));
+}
+
+/** Runs `once` again and again, 20 ms apart, until `stop()`, which resolves to `result()` then. */
+function onTheSide(once, result) {
+  let running = true;
   const loop = (async () => {
     while (running) {
       await once();
@@ -277,7 +269,7 @@ function upgradeSome(origin) {
     stop: async () => {
       running = false;
       await loop;
-      return { count, failures };
+      return result();
     },
   };
 }
