@@ -1,10 +1,15 @@
 // A PHP site on node:http: PHP 8.3 compiled to WebAssembly (@php-wasm/node), whose request
 // handler gets each request as a PHP web server would pass it ($_SERVER, $_COOKIE, the body)
 // and answers with what the script sent: status, headers (every Set-Cookie) and body.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { loadNodeRuntime } from '@php-wasm/node';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNodeFsMountHandler, loadNodeRuntime } from '@php-wasm/node';
 import { PHP, PHPRequestHandler } from '@php-wasm/universal';
+
+// php-wasm's php.ini default for session.save_path.
+const SESSION_SAVE_PATH = '/home/web_user';
 
 /**
  * Starts the site on a port the system picks, with `files` ({ name: text }) in its document
@@ -16,6 +21,10 @@ export async function startPhpSite(files) {
   // The runtime leaks with each request (it panics after some 2,700 of this page): php-wasm's
   // remedy is a fresh runtime every 400 requests, or after a crash, files kept (sessions too).
   php.enableRuntimeRotation({ recreateRuntime: runtime, maxRequests: 400 });
+  // Session files go to a directory on disk, as on a PHP server, not to the runtime's
+  // in-memory file system: one file per cookieless visitor would otherwise grow the heap.
+  const sessions = mkdtempSync(join(tmpdir(), 'consent-guard-php-sessions-'));
+  await php.mount(SESSION_SAVE_PATH, createNodeFsMountHandler(sessions));
   php.mkdir('/www');
   php.writeFile('/www/index.php', readFileSync(new URL('./site/index.php', import.meta.url)));
   for (const [name, text] of Object.entries(files)) php.writeFile(`/www/${name}`, text);
@@ -37,6 +46,7 @@ export async function startPhpSite(files) {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('PHP failed\n');
     }
   });
+  server.on('close', () => rmSync(sessions, { recursive: true, force: true }));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
