@@ -27,6 +27,22 @@ describe.each(FRAMEWORKS)('the placeholder of a blocked frame on %s', (framework
     expect(response.headers.vary).toBe('Cookie, Sec-GPC, Accept-Language');
   });
 
+  it('should give each page, language and choice its own placeholder, however often one app serves the same frame', async () => {
+    const server = app();
+    const stats = await consentCookie({ action: 'save', categories: ['performance'] });
+    const srcdocOf = async (path: string, cookie: string, language: string) => /srcdoc="([^"]*)"/.exec((await request(server).get(path).set('Cookie', cookie).set('Accept-Language', language).expect(200)).text)![1]!;
+    for (let round = 0; round < 2; round++) {
+      const first = await srcdocOf('/page?x=1', rejected, 'en');
+      expect(first).toContain('name=&quot;return_to&quot; value=&quot;/page?x=1&quot;');
+      expect(first).not.toContain('value=&quot;performance&quot;');
+      expect(await srcdocOf('/page?x=2', rejected, 'en')).toContain('name=&quot;return_to&quot; value=&quot;/page?x=2&quot;');
+      // The form keeps what the visitor granted already.
+      expect(await srcdocOf('/page?x=1', stats, 'en')).toContain('&lt;input type=&quot;hidden&quot; name=&quot;categories&quot; value=&quot;performance&quot;&gt;');
+      expect(await srcdocOf('/page?x=1', rejected, 'nb')).toContain('Ja takk til Functionality');
+      expect(await srcdocOf('/page?x=1', rejected, 'en')).toBe(first);
+    }
+  });
+
   it('should fall back to the default language', async () => {
     const { text } = await request(app()).get('/page').set('Cookie', rejected).set('Accept-Language', 'de').expect(200);
     expect(text).toContain('This content from &lt;strong&gt;Google Maps&lt;/strong&gt; needs your consent to &lt;strong&gt;Functionality&lt;/strong&gt; cookies.');

@@ -60,9 +60,11 @@ export function decideStartTag(context: MarkupContext, tag: StartTag): Buffer | 
   for (const name of loading) {
     const attribute = tag.get(name);
     if (!attribute) continue;
+    const start = tag.start + attribute.valueStart;
+    const end = tag.start + attribute.valueEnd;
     const denied = name.endsWith('srcset')
-      ? context.trackers.matchSrcset(tag.value(attribute)).find((tracker) => !context.isGranted(tracker.category))
-      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.source, tag.start + attribute.valueStart, tag.start + attribute.valueEnd));
+      ? context.trackers.matchSrcsetAt(tag.source, start, end).find((tracker) => !context.isGranted(tracker.category))
+      : deniedOrUndefined(context, context.trackers.matchUrlAt(tag.source, start, end));
     if (denied) return block(context, tag, denied.category, denied, tag.value(attribute));
   }
   if (tag.name === 'script' && !tag.get('src') && context.trackers.hasInline && !isInert(tag)) return HOLD_SCRIPT;

@@ -3,8 +3,7 @@ import type { Messages } from '../declaration/messages.js';
 import type { CompiledPolicy } from '../policy/compile.js';
 import { textFor } from '../policy/localized.js';
 import type { MarkupContext, MarkupEvent } from './elements.js';
-import { escapeHtml } from './escape.js';
-import { placeholderDocument } from './placeholder.js';
+import { placeholderSrcdoc } from './placeholder.js';
 import { HtmlRewriter } from './rewriter.js';
 import type { TrackerMatcher } from './trackers.js';
 
@@ -38,7 +37,6 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
   const { compiled, state } = options;
   const granted = grantedSets.get(state) ?? remember(grantedSets, state, new Set(state.granted));
   const categories = categorySets.get(compiled) ?? remember(categorySets, compiled, new Set(compiled.categoryIds));
-  const placeholders = new Map<string, string>();
   let texts: ReturnType<PageOptions['texts']> | undefined;
   const { requiredIds } = compiled;
   const onStateDependence = options.onStateDependence;
@@ -52,14 +50,8 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
     enforce: options.enforce,
     report: options.report,
     placeholderSrcdoc(categoryId, what) {
-      const key = `${categoryId}\0${what}`;
-      let srcdoc = placeholders.get(key);
-      if (srcdoc === undefined) {
-        const { locale, messages } = (texts ??= options.texts());
-        srcdoc = escapeHtml(placeholderDocument({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what));
-        placeholders.set(key, srcdoc);
-      }
-      return srcdoc;
+      const { locale, messages } = (texts ??= options.texts());
+      return placeholderSrcdoc({ policy: compiled.policy, state, endpoint: options.endpoint, returnTo: options.returnTo, shared: options.shared === true, locale, messages }, categoryId, what);
     },
     visitorText(text) {
       return typeof text === 'string' ? text : textFor(text, (texts ??= options.texts()).locale);

@@ -46,6 +46,31 @@ export function placeholderDocument(input: PlaceholderInput, categoryId: string,
   );
 }
 
+// Pages of a site block the same frames again and again: each placeholder, escaped for a
+// `srcdoc`, is kept per policy and texts, for that many of their other inputs (category,
+// frame, granted categories, page path...). A long path is not kept (it comes from the request).
+const SRCDOCS_REMEMBERED = 256;
+const LONGEST_PATH_REMEMBERED = 512;
+const srcdocs = new WeakMap<Policy, WeakMap<Messages, Map<string, string>>>();
+
+/** `placeholderDocument` escaped for a `srcdoc` attribute, built once for the same inputs. */
+export function placeholderSrcdoc(input: PlaceholderInput, categoryId: string, what: string): string {
+  const { policy, messages, returnTo = '' } = input;
+  if (returnTo.length > LONGEST_PATH_REMEMBERED) return escapeHtml(placeholderDocument(input, categoryId, what));
+  let byMessages = srcdocs.get(policy);
+  if (!byMessages) srcdocs.set(policy, (byMessages = new WeakMap()));
+  let remembered = byMessages.get(messages);
+  if (!remembered) byMessages.set(messages, (remembered = new Map()));
+  const key = `${categoryId}\0${what}\0${input.state.granted.join(',')}\0${input.endpoint}\0${returnTo}\0${input.shared}\0${input.locale}`;
+  let srcdoc = remembered.get(key);
+  if (srcdoc === undefined) {
+    srcdoc = escapeHtml(placeholderDocument(input, categoryId, what));
+    if (remembered.size >= SRCDOCS_REMEMBERED) remembered.clear();
+    remembered.set(key, srcdoc);
+  }
+  return srcdoc;
+}
+
 /** The endpoint's choice page (GET with Accept: text/html), coming back here after a choice. */
 function choicePageLink(endpoint: string, returnTo: string | undefined): string {
   return returnTo ? `${endpoint}?return_to=${encodeURIComponent(returnTo)}` : endpoint;

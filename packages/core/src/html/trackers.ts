@@ -9,8 +9,8 @@ export interface TrackerMatcher {
   matchUrl(rawValue: string): TrackerDeclaration | undefined;
   /** The same for the value's bytes, `bytes` from `start` to `end` (no string is built for most values). */
   matchUrlAt(bytes: Buffer, start: number, end: number): TrackerDeclaration | undefined;
-  /** The trackers the candidates of a `srcset` point at. */
-  matchSrcset(rawValue: string): TrackerDeclaration[];
+  /** The trackers the candidates of a `srcset` value point at, `bytes` from `start` to `end` (raw, as in the markup). */
+  matchSrcsetAt(bytes: Buffer, start: number, end: number): TrackerDeclaration[];
   /** The trackers whose inline signatures occur in a script's text. */
   matchInline(text: Buffer): TrackerDeclaration[];
   readonly hasInline: boolean;
@@ -113,17 +113,37 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     return host === SLOW ? matchText(rawValue) : matchLocation(host, () => urlLocation(rawValue)?.path() ?? '/');
   };
 
+  // Every piece between white space and commas is tried as a URL (descriptors such as `2x`
+  // never match): a candidate cannot hide behind odd spacing.
+  const matchSrcsetText = (rawValue: string): TrackerDeclaration[] => {
+    const found: TrackerDeclaration[] = [];
+    for (const candidate of rawValue.split(/[\s,]+/)) {
+      const tracker = candidate ? matchUrl(candidate) : undefined;
+      if (tracker) found.push(tracker);
+    }
+    return found;
+  };
+
+  // The same pieces read from the bytes, with no string for most values. JavaScript's `\s`
+  // also knows non-ASCII spaces: a value with any non-ASCII byte is split as text.
+  const matchSrcsetAt = (bytes: Buffer, start: number, end: number): TrackerDeclaration[] => {
+    for (let k = start; k < end; k++) if (bytes[k]! >= 0x80) return matchSrcsetText(bytes.toString('utf8', start, end));
+    let found: TrackerDeclaration[] | undefined;
+    let k = start;
+    while (k < end) {
+      while (k < end && isSrcsetSeparator(bytes[k]!)) k++;
+      const from = k;
+      while (k < end && !isSrcsetSeparator(bytes[k]!)) k++;
+      const tracker = k > from ? matchUrlAt(bytes, from, k) : undefined;
+      if (tracker) (found ??= []).push(tracker);
+    }
+    return found ?? NONE;
+  };
+
   return {
     matchUrl,
     matchUrlAt,
-    matchSrcset(rawValue) {
-      const found: TrackerDeclaration[] = [];
-      for (const candidate of rawValue.split(/[\s,]+/)) {
-        const tracker = candidate ? matchUrl(candidate) : undefined;
-        if (tracker) found.push(tracker);
-      }
-      return found;
-    },
+    matchSrcsetAt,
     matchInline(text) {
       const found = searchSignatures(text);
       return found.length === 0 ? [] : [...new Set(found.map((index) => signers[index]!))];
@@ -132,6 +152,10 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }
+
+const NONE: TrackerDeclaration[] = [];
+/** ASCII white space as JavaScript's `\s` has it (with vertical tab), and the comma. */
+const isSrcsetSeparator = (c: number) => c === 0x20 || c === 0x2c || (c >= 0x09 && c <= 0x0d);
 
 /** `hostAt` cannot tell from the bytes alone: the URL needs the full reading of `urlLocation`. */
 const SLOW = Symbol('slow');
