@@ -130,9 +130,11 @@ const F_CONTENT_MODEL = 80;
 const F_NAME_KEY = 88; // i64
 export const F_RAW_NAME = 96; // u16 × 64
 export const RAW_NAME_MAX = 64;
-export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted
+export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted, 4 unless its loads are relative
 const REPORT_START: u8 = 1;
 const REPORT_END: u8 = 2;
+/** A wanted start tag lying whole in the chunk is not reported when its src and srcset values are plainly relative URLs. */
+const UNLESS_RELATIVE: u8 = 4;
 
 // The event `run` returned.
 export const EVENT = memory.data(64, 16);
@@ -533,7 +535,8 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
   if (marked && !record) return wholeTag(lt, end, true);
   const flags = load<u8>(NAME_FLAGS + id) & (ld(F_FOREIGN_DEPTH) > 0 ? 0xff : ~BREAKS_OUT);
-  if (flags == 0 && !wanted && !marked) {
+  const heard = wanted && !(!marked && !isEnd && !ld(F_ALL_START_TAGS) && (load<u8>(STATE + F_REPORTS + id) & UNLESS_RELATIVE) != 0 && loadsAreRelative(lt, count));
+  if (flags == 0 && !heard && !marked) {
     st(F_STATE, Data);
     return j + 1;
   }
@@ -548,6 +551,34 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   ev(E_NAME_END, nameEnd);
   store<u8>(EVENT + E_PENDING, <u8>event);
   return j + 1;
+}
+
+/**
+ * Every `src` and `srcset` among the `count` attributes recorded for the tag at `lt` holds
+ * only same-origin relative URLs, whatever a browser does to them: printable ASCII without
+ * `:` (no scheme), `&` (no character reference), `\` or `//` (no network-path reference).
+ * Tabs and newlines, which a browser drops from a URL, are not printable: such values are
+ * reported. A rewriter would keep such a tag as it is.
+ */
+function loadsAreRelative(lt: i32, count: i32): bool {
+  for (let n = 0; n < count; n++) {
+    const a = attributes + <usize>n * 20;
+    const nameStart = lt + load<i32>(a);
+    const nameLength = load<i32>(a, 4) - load<i32>(a);
+    if (nameLength != 3 && nameLength != 6) continue;
+    if (lower(load<u8>(input + nameStart)) != 0x73 || lower(load<u8>(input + nameStart + 1)) != 0x72 || lower(load<u8>(input + nameStart + 2)) != 0x63) continue;
+    if (nameLength == 6 && (lower(load<u8>(input + nameStart + 3)) != 0x73 || lower(load<u8>(input + nameStart + 4)) != 0x65 || lower(load<u8>(input + nameStart + 5)) != 0x74)) continue;
+    const valueStart = load<i32>(a, 8);
+    if (valueStart == -1) continue;
+    const valueEnd = lt + load<i32>(a, 12);
+    let previous = 0;
+    for (let k = lt + valueStart; k < valueEnd; k++) {
+      const c = <i32>load<u8>(input + k);
+      if (c < 0x20 || c > 0x7e || c == 0x3a || c == 0x26 || c == 0x5c || (c == SLASH && previous == SLASH)) return false;
+      previous = c;
+    }
+  }
+  return true;
 }
 
 /** The end of an attribute name from `from` (a byte that ends it, or `end`): 16 bytes at a time. */

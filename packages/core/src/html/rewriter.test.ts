@@ -79,6 +79,20 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     expect(out(input, { granted: ['functionality', 'performance', 'marketing'] })).toBe(input);
   });
 
+  it('should keep images that load from this site, and block those that only look as if they did', () => {
+    const kept = ['<img src="/img/a.png" srcset="/img/a-2x.png 2x, img/a-3x.png 3x" alt="">', '<picture><source srcset="/a.webp 1x,/a2.webp 2x"><img src=a.png></picture>', '<img src="/a b/c.png" SRCSET=\'/x.png\'>'];
+    for (const html of kept) expect(out(html), html).toBe(html);
+    const pixel = 'track.hubspot.com/p.gif';
+    for (const src of [`//${pixel}`, `/\\${pixel}`, `\\\\${pixel}`, `/&#47;${pixel}`, `/&sol;${pixel}`, `/\n/${pixel}`, `/\t/${pixel}`, ` //${pixel}`, `HTTPS://${pixel}`, `https://${pixel}`]) {
+      expect(out(`<img src="${src}">`), src).toBe(`<img data-consent-src="${src}" data-consent-category="marketing">`);
+      // The same value in one of several loading attributes, in a srcset (where white space separates candidates).
+      if (/[\t\n]/.test(src)) continue;
+      expect(out(`<img src="/a.png" SRC="/b.png" srcset="/a.png 1x, ${src} 2x">`), src).toBe(`<img data-consent-src="/a.png" data-consent-src="/b.png" data-consent-srcset="/a.png 1x, ${src} 2x" data-consent-category="marketing">`);
+    }
+    expect(out(`<source srcset="/a.png 1x,//${pixel} 2x">`)).toBe(`<source data-consent-srcset="/a.png 1x,//${pixel} 2x" data-consent-category="marketing">`);
+    expect(out(`<img SrcSet="/a.png,//${pixel}">`)).toBe(`<img data-consent-srcset="/a.png,//${pixel}" data-consent-category="marketing">`);
+  });
+
   it('should block a tag when any of its trackers is denied, whatever the others', () => {
     const granted = { granted: ['performance'] };
     expect(out('<img src="https://b.scorecardresearch.com/p" srcset="https://track.hubspot.com/p 2x">', granted)).toBe(

@@ -32,6 +32,8 @@ const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
 const META: ReadonlySet<string> = new Set(['meta']);
 /** Each of those with `<body>` too, while the banner waits to go right after it. */
 const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [names, new Set([...names, 'body'])]));
+/** Tags that load from their src and srcset only: one loading from this site is kept as it is (see decideStartTag). */
+const KEPT_WHEN_LOADS_ARE_RELATIVE: ReadonlySet<string> = new Set(['img', 'source']);
 /** The end of a held inline script. */
 const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 
@@ -80,7 +82,7 @@ export class HtmlRewriter implements TokenSink {
     // Asking about each tracker category also tells the page's owner that it depends on the
     // state: a visitor who granted them all gets the page untouched, another would not.
     this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
-    this.#tokenizer = createTokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END });
+    this.#tokenizer = createTokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END, keptWhenLoadsAreRelative: KEPT_WHEN_LOADS_ARE_RELATIVE });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */

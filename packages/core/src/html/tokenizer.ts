@@ -42,6 +42,13 @@ export interface TokenizerOptions {
    */
   readonly startTags?: ReadonlySet<string>;
   readonly endTags?: ReadonlySet<string>;
+  /**
+   * Start tags among those that the sink keeps unchanged when their `src` and `srcset` hold
+   * only relative URLs (same-origin: never a tracker). An engine may leave such a tag
+   * unreported (the WebAssembly one does, for a tag lying whole in a chunk); this one
+   * reports it.
+   */
+  readonly keptWhenLoadsAreRelative?: ReadonlySet<string>;
 }
 
 /** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */

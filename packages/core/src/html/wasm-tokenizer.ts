@@ -65,6 +65,7 @@ const F_RAW_NAME_LENGTH = 60;
 
 const REPORT_START = 1;
 const REPORT_END = 2;
+const UNLESS_RELATIVE = 4;
 const MAX_NAMES = 256;
 // What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
 const BREAKS_OUT = 4;
@@ -174,6 +175,7 @@ export class WasmTokenizer {
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
     if (options.startTags) this.#report(options.startTags, REPORT_START);
     if (options.endTags) this.#report(options.endTags, REPORT_END);
+    if (options.keptWhenLoadsAreRelative) this.#report(options.keptWhenLoadsAreRelative, UNLESS_RELATIVE);
   }
 
   /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
