@@ -76,6 +76,8 @@ const QUESTION = 0x3f;
 /** data-consent-category */
 const MARKER = memory.data<u8>([0x64, 0x61, 0x74, 0x61, 0x2d, 0x63, 0x6f, 0x6e, 0x73, 0x65, 0x6e, 0x74, 0x2d, 0x63, 0x61, 0x74, 0x65, 0x67, 0x6f, 0x72, 0x79]);
 const MARKER_LENGTH = 21;
+/** charset */
+const CHARSET = memory.data<u8>([0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74]);
 
 // Byte classes: one table load instead of five comparisons.
 const SPACE: u8 = 1;
@@ -130,11 +132,14 @@ const F_CONTENT_MODEL = 80;
 const F_NAME_KEY = 88; // i64
 export const F_RAW_NAME = 96; // u16 × 64
 export const RAW_NAME_MAX = 64;
-export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted, 4 unless its loads are relative
+export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted, 4 and 8: see below
 const REPORT_START: u8 = 1;
 const REPORT_END: u8 = 2;
-/** A wanted start tag lying whole in the chunk is not reported when its src and srcset values are plainly relative URLs. */
+// A wanted start tag that lies whole in the chunk and is not marked is not reported when the
+// sink would keep it as it is: when its src and srcset values are plainly relative URLs ...
 const UNLESS_RELATIVE: u8 = 4;
+// ... or when its bytes do not mention `charset`.
+const UNLESS_CHARSET: u8 = 8;
 
 // The event `run` returned.
 export const EVENT = memory.data(64, 16);
@@ -535,7 +540,7 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   // j is at the closing `>`. Most tags end here: nothing hears of them, nothing follows from them.
   if (marked && !record) return wholeTag(lt, end, true);
   const flags = load<u8>(NAME_FLAGS + id) & (ld(F_FOREIGN_DEPTH) > 0 ? 0xff : ~BREAKS_OUT);
-  const heard = wanted && !(!marked && !isEnd && !ld(F_ALL_START_TAGS) && (load<u8>(STATE + F_REPORTS + id) & UNLESS_RELATIVE) != 0 && loadsAreRelative(lt, count));
+  const heard = wanted && (marked || isEnd || ld(F_ALL_START_TAGS) != 0 || !keptAsItIs(load<u8>(STATE + F_REPORTS + id), lt, j, count));
   if (flags == 0 && !heard && !marked) {
     st(F_STATE, Data);
     return j + 1;
@@ -551,6 +556,22 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   ev(E_NAME_END, nameEnd);
   store<u8>(EVENT + E_PENDING, <u8>event);
   return j + 1;
+}
+
+/** The sink keeps the start tag from `lt` to its `>` at `gt` as it is (see UNLESS_RELATIVE and UNLESS_CHARSET). */
+function keptAsItIs(reports: u8, lt: i32, gt: i32, count: i32): bool {
+  return ((reports & UNLESS_RELATIVE) != 0 && loadsAreRelative(lt, count)) || ((reports & UNLESS_CHARSET) != 0 && !mentionsCharset(lt, gt));
+}
+
+/** The bytes from `from` to `end` hold `charset`, in any case. */
+function mentionsCharset(from: i32, end: i32): bool {
+  for (let i = from; i + 7 <= end; i++) {
+    if ((load<u8>(input + i) | 0x20) != 0x63) continue;
+    let k = 1;
+    while (k < 7 && (load<u8>(input + i + k) | 0x20) == <i32>load<u8>(CHARSET + k)) k++;
+    if (k == 7) return true;
+  }
+  return false;
 }
 
 /**

@@ -225,6 +225,15 @@ describe('encodings', () => {
     expect(events).toEqual([{ type: 'html-skipped', reason: 'meta charset is not ASCII-compatible' }]);
   });
 
+  it('should find the declaration among other metas, in any case, in content too', () => {
+    const script = '<script src="https://js.hs-scripts.com/1.js"></script>';
+    for (const meta of ['<META HTTP-EQUIV="Content-Type" CONTENT="text/html; CharSet=ISO-2022-JP">', '<meta content="text/html; charset=iso-2022-jp" http-equiv=content-type>', '<meta\ncharSET=csiso2022jp>']) {
+      const page = `<meta name="viewport" content="width=device-width"><meta property="og:title" content="x">${meta}${script}`;
+      expect(rewrite(page).output.toString(), meta).toBe(page);
+    }
+    expect(out(`<meta name="description" content="charsets of the world">${script}`)).toContain('data-consent-src');
+  });
+
   it('should read a meta that declares UTF-16 as UTF-8, as browsers do', () => {
     expect(out('<meta charset="utf-16"><script src="https://js.hs-scripts.com/1.js"></script>')).toContain('data-consent-src');
   });

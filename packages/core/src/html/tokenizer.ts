@@ -49,6 +49,8 @@ export interface TokenizerOptions {
    * reports it.
    */
   readonly keptWhenLoadsAreRelative?: ReadonlySet<string>;
+  /** The same for start tags the sink keeps unchanged unless their bytes mention `charset`. */
+  readonly keptUnlessCharset?: ReadonlySet<string>;
 }
 
 /** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */

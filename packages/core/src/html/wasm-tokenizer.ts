@@ -66,6 +66,7 @@ const F_RAW_NAME_LENGTH = 60;
 const REPORT_START = 1;
 const REPORT_END = 2;
 const UNLESS_RELATIVE = 4;
+const UNLESS_CHARSET = 8;
 const MAX_NAMES = 256;
 // What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
 const BREAKS_OUT = 4;
@@ -176,6 +177,7 @@ export class WasmTokenizer {
     if (options.startTags) this.#report(options.startTags, REPORT_START);
     if (options.endTags) this.#report(options.endTags, REPORT_END);
     if (options.keptWhenLoadsAreRelative) this.#report(options.keptWhenLoadsAreRelative, UNLESS_RELATIVE);
+    if (options.keptUnlessCharset) this.#report(options.keptUnlessCharset, UNLESS_CHARSET);
   }
 
   /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
