@@ -14,7 +14,7 @@ import { contextual, createReporter, requestContext, type ReportEvent, type Repo
 import { assetResponse, gpcResponse, GPC_PATH } from './declaration/assets.js';
 import { BannerTemplates } from './declaration/banner.js';
 import { usesConsentMode } from './declaration/consent-mode.js';
-import { messagesFor } from './declaration/messages.js';
+import { messagesForRequest } from './declaration/messages.js';
 import { declarationPage } from './declaration/page.js';
 import { safeReturnPath } from './endpoint/checks.js';
 import { createPageRewriter } from './html/page.js';
@@ -145,7 +145,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
         enforce: resolved.mode === 'enforce',
         endpoint: resolved.endpoint,
         returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo),
-        texts: () => messagesFor(resolved.locale, resolved.messages),
+        // The site's default language; its texts built once (placeholders are kept per texts).
+        texts: () => messagesForRequest(undefined, resolved),
         report: (event) => onReport?.(contextual(context, event)),
       });
     },
