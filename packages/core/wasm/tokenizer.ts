@@ -76,6 +76,10 @@ const QUESTION = 0x3f;
 /** data-consent-category */
 const MARKER = memory.data<u8>([0x64, 0x61, 0x74, 0x61, 0x2d, 0x63, 0x6f, 0x6e, 0x73, 0x65, 0x6e, 0x74, 0x2d, 0x63, 0x61, 0x74, 0x65, 0x67, 0x6f, 0x72, 0x79]);
 const MARKER_LENGTH = 21;
+/** srcset (and src), href, imagesrcset */
+const SRCSET = memory.data<u8>([0x73, 0x72, 0x63, 0x73, 0x65, 0x74]);
+const HREF = memory.data<u8>([0x68, 0x72, 0x65, 0x66]);
+const IMAGESRCSET = memory.data<u8>([0x69, 0x6d, 0x61, 0x67, 0x65, 0x73, 0x72, 0x63, 0x73, 0x65, 0x74]);
 /** charset */
 const CHARSET = memory.data<u8>([0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74]);
 
@@ -136,7 +140,7 @@ export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag w
 const REPORT_START: u8 = 1;
 const REPORT_END: u8 = 2;
 // A wanted start tag that lies whole in the chunk and is not marked is not reported when the
-// sink would keep it as it is: when its src and srcset values are plainly relative URLs ...
+// sink would keep it as it is: when its src, srcset, href and imagesrcset values are plainly relative URLs ...
 const UNLESS_RELATIVE: u8 = 4;
 // ... or when its bytes do not mention `charset`.
 const UNLESS_CHARSET: u8 = 8;
@@ -574,21 +578,30 @@ function mentionsCharset(from: i32, end: i32): bool {
   return false;
 }
 
+/** The attribute name at `at` (`length` bytes) is src, srcset, href or imagesrcset, in any case. */
+function loadsFrom(at: i32, length: i32): bool {
+  if (length == 3) return spells(at, SRCSET, 3);
+  if (length == 6) return spells(at, SRCSET, 6);
+  if (length == 4) return spells(at, HREF, 4);
+  return length == 11 && spells(at, IMAGESRCSET, 11);
+}
+
+@inline function spells(at: i32, name: usize, length: i32): bool {
+  for (let k = 0; k < length; k++) if (lower(load<u8>(input + at + k)) != <i32>load<u8>(name + k)) return false;
+  return true;
+}
+
 /**
- * Every `src` and `srcset` among the `count` attributes recorded for the tag at `lt` holds
- * only same-origin relative URLs, whatever a browser does to them: printable ASCII without
- * `:` (no scheme), `&` (no character reference), `\` or `//` (no network-path reference).
- * Tabs and newlines, which a browser drops from a URL, are not printable: such values are
- * reported. A rewriter would keep such a tag as it is.
+ * Every `src`, `srcset`, `href` and `imagesrcset` among the `count` attributes recorded for
+ * the tag at `lt` holds only same-origin relative URLs, whatever a browser does to them:
+ * printable ASCII without `:` (no scheme), `&` (no character reference), `\` or `//` (no
+ * network-path reference). Tabs and newlines, which a browser drops from a URL, are not
+ * printable: such values are reported. A rewriter would keep such a tag as it is.
  */
 function loadsAreRelative(lt: i32, count: i32): bool {
   for (let n = 0; n < count; n++) {
     const a = attributes + <usize>n * 20;
-    const nameStart = lt + load<i32>(a);
-    const nameLength = load<i32>(a, 4) - load<i32>(a);
-    if (nameLength != 3 && nameLength != 6) continue;
-    if (lower(load<u8>(input + nameStart)) != 0x73 || lower(load<u8>(input + nameStart + 1)) != 0x72 || lower(load<u8>(input + nameStart + 2)) != 0x63) continue;
-    if (nameLength == 6 && (lower(load<u8>(input + nameStart + 3)) != 0x73 || lower(load<u8>(input + nameStart + 4)) != 0x65 || lower(load<u8>(input + nameStart + 5)) != 0x74)) continue;
+    if (!loadsFrom(lt + load<i32>(a), load<i32>(a, 4) - load<i32>(a))) continue;
     const valueStart = load<i32>(a, 8);
     if (valueStart == -1) continue;
     if (!plainlyRelative(lt + valueStart, lt + load<i32>(a, 12))) return false;

@@ -79,7 +79,7 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     expect(out(input, { granted: ['functionality', 'performance', 'marketing'] })).toBe(input);
   });
 
-  it('should keep images that load from this site, and block those that only look as if they did', () => {
+  it('should keep images, links and frames that load from this site, and block those that only look as if they did', () => {
     const kept = ['<img src="/img/a.png" srcset="/img/a-2x.png 2x, img/a-3x.png 3x" alt="">', '<picture><source srcset="/a.webp 1x,/a2.webp 2x"><img src=a.png></picture>', '<img src="/a b/c.png" SRCSET=\'/x.png\'>'];
     for (const html of kept) expect(out(html), html).toBe(html);
     const pixel = 'track.hubspot.com/p.gif';
@@ -91,6 +91,11 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     }
     expect(out(`<source srcset="/a.png 1x,//${pixel} 2x">`)).toBe(`<source data-consent-srcset="/a.png 1x,//${pixel} 2x" data-consent-category="marketing">`);
     expect(out(`<img SrcSet="/a.png,//${pixel}">`)).toBe(`<img data-consent-srcset="/a.png,//${pixel}" data-consent-category="marketing">`);
+    // Links and frames, by their own loading attributes.
+    for (const html of ['<link rel=stylesheet href="/css/site.css">', '<link rel=preload as=image imagesrcset="/a.png 1x, /b.png 2x" href="/a.png">', '<iframe src="/embed/video?id=1" title="x"></iframe>']) expect(out(html), html).toBe(html);
+    expect(out(`<link rel=preload as=image href="/a.png" imagesrcset="/a.png 1x, //${pixel} 2x">`)).toBe(`<link rel=preload as=image data-consent-href="/a.png" data-consent-imagesrcset="/a.png 1x, //${pixel} 2x" data-consent-category="marketing">`);
+    expect(out('<LINK HREF="/\\js.hs-scripts.com/1.js" rel=preload>')).toBe('<LINK data-consent-href="/\\js.hs-scripts.com/1.js" rel=preload data-consent-category="marketing">');
+    expect(out('<iframe src="/&#47;www.youtube.com/embed/x"></iframe>')).toMatch(/^<iframe data-consent-src="\/&#47;www.youtube.com\/embed\/x" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);
   });
 
   it('should block a tag when any of its trackers is denied, whatever the others', () => {

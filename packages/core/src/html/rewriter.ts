@@ -32,8 +32,8 @@ const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
 const META: ReadonlySet<string> = new Set(['meta']);
 /** Each of those with `<body>` too, while the banner waits to go right after it. */
 const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [names, new Set([...names, 'body'])]));
-/** Tags that load from their src and srcset only: one loading from this site is kept as it is (see decideStartTag). */
-const KEPT_WHEN_LOADS_ARE_RELATIVE: ReadonlySet<string> = new Set(['img', 'source']);
+/** Tags that load from src, srcset, href or imagesrcset only: one loading from this site is kept as it is (see decideStartTag). */
+const KEPT_WHEN_LOADS_ARE_RELATIVE: ReadonlySet<string> = new Set(['img', 'source', 'link', 'iframe']);
 /** A <meta> matters only when it declares a charset (see `mentionsCharset`). */
 const KEPT_UNLESS_CHARSET: ReadonlySet<string> = new Set(['meta']);
 /** The end of a held inline script. */

@@ -43,8 +43,8 @@ export interface TokenizerOptions {
   readonly startTags?: ReadonlySet<string>;
   readonly endTags?: ReadonlySet<string>;
   /**
-   * Start tags among those that the sink keeps unchanged when their `src` and `srcset` hold
-   * only relative URLs (same-origin: never a tracker). An engine may leave such a tag
+   * Start tags among those that the sink keeps unchanged when their `src`, `srcset`, `href`
+   * and `imagesrcset` hold only relative URLs (same-origin: never a tracker). An engine may leave such a tag
    * unreported (the WebAssembly one does, for a tag lying whole in a chunk); this one
    * reports it.
    */
