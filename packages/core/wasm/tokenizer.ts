@@ -140,10 +140,13 @@ export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag w
 const REPORT_START: u8 = 1;
 const REPORT_END: u8 = 2;
 // A wanted start tag that lies whole in the chunk and is not marked is not reported when the
-// sink would keep it as it is: when its src, srcset, href and imagesrcset values are plainly relative URLs ...
-const UNLESS_RELATIVE: u8 = 4;
-// ... or when its bytes do not mention `charset`.
+// sink would keep it as it is: unless one of its URLs may be on a tracker's host ...
+const UNLESS_TRACKER_HOST: u8 = 4;
+// ... or unless its bytes mention `charset`.
 const UNLESS_CHARSET: u8 = 8;
+
+/** The hosts trackers load from, a bit per `hostHash` (written by the JavaScript side: src/html/host-filter.ts). */
+export const HOST_FILTER = memory.data(8192);
 
 // The event `run` returned.
 export const EVENT = memory.data(64, 16);
@@ -562,9 +565,9 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   return j + 1;
 }
 
-/** The sink keeps the start tag from `lt` to its `>` at `gt` as it is (see UNLESS_RELATIVE and UNLESS_CHARSET). */
+/** The sink keeps the start tag from `lt` to its `>` at `gt` as it is (see UNLESS_TRACKER_HOST and UNLESS_CHARSET). */
 function keptAsItIs(reports: u8, lt: i32, gt: i32, count: i32): bool {
-  return ((reports & UNLESS_RELATIVE) != 0 && loadsAreRelative(lt, count)) || ((reports & UNLESS_CHARSET) != 0 && !mentionsCharset(lt, gt));
+  return ((reports & UNLESS_TRACKER_HOST) != 0 && !mayLoadFromTracker(lt, count)) || ((reports & UNLESS_CHARSET) != 0 && !mentionsCharset(lt, gt));
 }
 
 /** The bytes from `from` to `end` hold `charset`, in any case. */
@@ -592,19 +595,119 @@ function loadsFrom(at: i32, length: i32): bool {
 }
 
 /**
- * Every `src`, `srcset`, `href` and `imagesrcset` among the `count` attributes recorded for
- * the tag at `lt` holds only same-origin relative URLs, whatever a browser does to them:
- * printable ASCII without `:` (no scheme), `&` (no character reference), `\` or `//` (no
- * network-path reference). Tabs and newlines, which a browser drops from a URL, are not
- * printable: such values are reported. A rewriter would keep such a tag as it is.
+ * Whether a `src`, `srcset`, `href` or `imagesrcset` among the `count` attributes recorded
+ * for the tag at `lt` may load from a tracker: a URL whose host (or a parent domain of it) is
+ * in HOST_FILTER, or one not read plainly here (the sink reads those).
  */
-function loadsAreRelative(lt: i32, count: i32): bool {
+function mayLoadFromTracker(lt: i32, count: i32): bool {
   for (let n = 0; n < count; n++) {
     const a = attributes + <usize>n * 20;
-    if (!loadsFrom(lt + load<i32>(a), load<i32>(a, 4) - load<i32>(a))) continue;
+    const nameLength = load<i32>(a, 4) - load<i32>(a);
+    if (!loadsFrom(lt + load<i32>(a), nameLength)) continue;
     const valueStart = load<i32>(a, 8);
     if (valueStart == -1) continue;
-    if (!plainlyRelative(lt + valueStart, lt + load<i32>(a, 12))) return false;
+    const from = lt + valueStart;
+    const end = lt + load<i32>(a, 12);
+    if (nameLength >= 6 ? mayListTracker(from, end) : mayBeTracker(from, end)) return true;
+  }
+  return false;
+}
+
+/** A srcset: each candidate, between spaces and commas (other white space is not plain). */
+function mayListTracker(from: i32, end: i32): bool {
+  let i = from;
+  while (i < end) {
+    let c = <i32>load<u8>(input + i);
+    if (c == 0x20 || c == 0x2c) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < end && (c = <i32>load<u8>(input + i)) != 0x20 && c != 0x2c) i++;
+    if (mayBeTracker(start, i)) return true;
+  }
+  return false;
+}
+
+/**
+ * The URL from `from` to `end`, read plainly: printable ASCII without spaces (browsers drop
+ * tabs and newlines from URLs, and split a srcset at any white space), and a relative path
+ * without `:`, `&`, `\` or `//`, a URL of another scheme than http(s) (no host), or
+ * `http(s)://host` or `//host`: letters, digits, dots and hyphens, an optional port, then
+ * `/`, `?`, `#` or the end. Any other may be a tracker's.
+ */
+function mayBeTracker(from: i32, end: i32): bool {
+  if (!printable(from, end)) return true;
+  const first = <i32>load<u8>(input + from);
+  let host = -1;
+  if (first == SLASH) {
+    if (from + 1 < end && load<u8>(input + from + 1) == SLASH) host = from + 2;
+  } else if (isAlpha(first)) {
+    let colon = from + 1;
+    while (colon < end && isSchemeByte(<i32>load<u8>(input + colon))) colon++;
+    if (colon < end && load<u8>(input + colon) == 0x3a) {
+      if (!isHttp(from, colon - from)) return false;
+      if (colon + 2 >= end || load<u8>(input + colon + 1) != SLASH || load<u8>(input + colon + 2) != SLASH) return true;
+      host = colon + 3;
+    }
+  }
+  if (host == -1) return !plainlyRelative(from, end);
+  let k = host;
+  while (k < end && isHostByte(<i32>load<u8>(input + k))) k++;
+  let hostEnd = k;
+  if (k < end && load<u8>(input + k) == 0x3a) {
+    k++;
+    const digits = k;
+    while (k < end && <u32>(<i32>load<u8>(input + k) - 0x30) < 10) k++;
+    if (k == digits) return true;
+  }
+  if (k < end) {
+    const c = <i32>load<u8>(input + k);
+    if (c != SLASH && c != QUESTION && c != 0x23) return true;
+  }
+  if (hostEnd > host && load<u8>(input + hostEnd - 1) == 0x2e) hostEnd--;
+  if (hostEnd == host) return true;
+  // The host and each parent domain: a policy's `*.example.com` is example.com in the filter.
+  for (let at = host; at < hostEnd; ) {
+    const bit = hostHash(at, hostEnd);
+    if ((load<u8>(HOST_FILTER + (bit >> 3)) & (1 << (bit & 7))) != 0) return true;
+    while (at < hostEnd && load<u8>(input + at) != 0x2e) at++;
+    at++;
+  }
+  return false;
+}
+
+@inline function isHostByte(c: i32): bool {
+  return <u32>((c | 0x20) - 0x61) < 26 || <u32>(c - 0x30) < 10 || c == 0x2e || c == DASH;
+}
+
+@inline function isSchemeByte(c: i32): bool {
+  return isHostByte(c) || c == 0x2b;
+}
+
+/** The scheme from `at`, `length` bytes, is http or https, in any case. */
+function isHttp(at: i32, length: i32): bool {
+  if (length != 4 && length != 5) return false;
+  if ((load<u8>(input + at) | 0x20) != 0x68 || (load<u8>(input + at + 1) | 0x20) != 0x74 || (load<u8>(input + at + 2) | 0x20) != 0x74 || (load<u8>(input + at + 3) | 0x20) != 0x70) return false;
+  return length == 4 || (load<u8>(input + at + 4) | 0x20) == 0x73;
+}
+
+/** host-filter.ts's hostHash of the lowercase bytes from `from` to `end`: FNV-1a, folded to 16 bits. */
+function hostHash(from: i32, end: i32): i32 {
+  let hash: u32 = 0x811c9dc5;
+  for (let k = from; k < end; k++) hash = (hash ^ <u32>lower(<i32>load<u8>(input + k))) * 0x01000193;
+  return <i32>(((hash >>> 16) ^ hash) & 0xffff);
+}
+
+/** The bytes from `from` to `end` are printable ASCII, no space: 16 at a time. */
+function printable(from: i32, end: i32): bool {
+  const space = i8x16.splat(0x20);
+  const above = i8x16.splat(0x7e);
+  for (let i = from; i < end; i += 16) {
+    const v = v128.load(input + i);
+    let mask = i8x16.bitmask(v128.or(i8x16.le_u(v, space), i8x16.gt_u(v, above)));
+    if (end - i < 16) mask &= (1 << (end - i)) - 1;
+    if (mask != 0) return false;
   }
   return true;
 }

@@ -95,6 +95,15 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     for (const html of ['<link rel=stylesheet href="/css/site.css">', '<link rel=preload as=image imagesrcset="/a.png 1x, /b.png 2x" href="/a.png">', '<iframe src="/embed/video?id=1" title="x"></iframe>']) expect(out(html), html).toBe(html);
     expect(out(`<link rel=preload as=image href="/a.png" imagesrcset="/a.png 1x, //${pixel} 2x">`)).toBe(`<link rel=preload as=image data-consent-href="/a.png" data-consent-imagesrcset="/a.png 1x, //${pixel} 2x" data-consent-category="marketing">`);
     expect(out('<LINK HREF="/\\js.hs-scripts.com/1.js" rel=preload>')).toBe('<LINK data-consent-href="/\\js.hs-scripts.com/1.js" rel=preload data-consent-category="marketing">');
+    // Hosts: a tracker's however written, another site's kept.
+    for (const html of ['<img src="https://cdn.example.com/a.png" srcset="//cdn.example.com/a2.png 2x,HTTP://img.example.org:8080/b.png?x=1 3x">', '<link rel=stylesheet href="https://fonts.example.net/css?family=x">', '<img src="data:image/gif;base64,R0lGOD">', '<img src="https://hubspot.com.example/a.png">']) expect(out(html), html).toBe(html);
+    for (const url of ['https://TRACK.HUBSPOT.COM/p.gif', 'https://a.b.track.hubspot.com./p.gif', '//track.hubspot.com:8443/p.gif', 'https://track.hubspot.com?x', 'https://track.hubspot.com#x', 'https://track.hubspot.com', 'https://user@track.hubspot.com/p.gif', 'https://track%2ehubspot.com/p.gif', 'https:/\\track.hubspot.com/p.gif', 'https://track.hubspot.com\\p.gif']) {
+      expect(out(`<img src="${url}">`), url).toBe(`<img data-consent-src="${url}" data-consent-category="marketing">`);
+      expect(out(`<img srcset="https://cdn.example.com/a.png 1x, ${url} 2x">`), url).toBe(`<img data-consent-srcset="https://cdn.example.com/a.png 1x, ${url} 2x" data-consent-category="marketing">`);
+    }
+    // A host with a path rule (www.google.com/maps) is looked at whatever the path.
+    expect(out('<iframe src="https://www.google.com/maps/embed?pb=1"></iframe>')).toContain('data-consent-src');
+    expect(out('<iframe src="https://www.google.com/search?q=1"></iframe>')).toBe('<iframe src="https://www.google.com/search?q=1"></iframe>');
     expect(out('<iframe src="/&#47;www.youtube.com/embed/x"></iframe>')).toMatch(/^<iframe data-consent-src="\/&#47;www.youtube.com\/embed\/x" data-consent-category="functionality" srcdoc="[^"]+" data-consent-placeholder><\/iframe>$/);
   });
 

@@ -32,8 +32,8 @@ const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
 const META: ReadonlySet<string> = new Set(['meta']);
 /** Each of those with `<body>` too, while the banner waits to go right after it. */
 const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [names, new Set([...names, 'body'])]));
-/** Tags that load from src, srcset, href or imagesrcset only: one loading from this site is kept as it is (see decideStartTag). */
-const KEPT_WHEN_LOADS_ARE_RELATIVE: ReadonlySet<string> = new Set(['img', 'source', 'link', 'iframe']);
+/** Tags that load from src, srcset, href or imagesrcset only: one that loads from no tracker's host is kept as it is (see decideStartTag). */
+const KEPT_UNLESS_TRACKER_HOST: ReadonlySet<string> = new Set(['img', 'source', 'link', 'iframe']);
 /** A <meta> matters only when it declares a charset (see `mentionsCharset`). */
 const KEPT_UNLESS_CHARSET: ReadonlySet<string> = new Set(['meta']);
 /** The end of a held inline script. */
@@ -84,7 +84,12 @@ export class HtmlRewriter implements TokenSink {
     // Asking about each tracker category also tells the page's owner that it depends on the
     // state: a visitor who granted them all gets the page untouched, another would not.
     this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
-    this.#tokenizer = createTokenizer(this, { startTags: this.#startTagsWanted(), endTags: SCRIPT_END, keptWhenLoadsAreRelative: KEPT_WHEN_LOADS_ARE_RELATIVE, keptUnlessCharset: KEPT_UNLESS_CHARSET });
+    this.#tokenizer = createTokenizer(this, {
+      startTags: this.#startTagsWanted(),
+      endTags: SCRIPT_END,
+      keptUnlessTrackerHost: { names: KEPT_UNLESS_TRACKER_HOST, hosts: context.trackers.hostFilter },
+      keptUnlessCharset: KEPT_UNLESS_CHARSET,
+    });
   }
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */

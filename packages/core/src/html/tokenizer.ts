@@ -43,12 +43,12 @@ export interface TokenizerOptions {
   readonly startTags?: ReadonlySet<string>;
   readonly endTags?: ReadonlySet<string>;
   /**
-   * Start tags among those that the sink keeps unchanged when their `src`, `srcset`, `href`
-   * and `imagesrcset` hold only relative URLs (same-origin: never a tracker). An engine may leave such a tag
-   * unreported (the WebAssembly one does, for a tag lying whole in a chunk); this one
-   * reports it.
+   * Start tags among those that the sink keeps unchanged unless a URL in their `src`,
+   * `srcset`, `href` or `imagesrcset` may be on a tracker's host (`hosts`: host-filter.ts).
+   * An engine may leave such a tag unreported (the WebAssembly one does, for a tag lying whole
+   * in a chunk whose URLs it can read plainly); this one reports it.
    */
-  readonly keptWhenLoadsAreRelative?: ReadonlySet<string>;
+  readonly keptUnlessTrackerHost?: { readonly names: ReadonlySet<string>; readonly hosts: Uint8Array };
   /** The same for start tags the sink keeps unchanged unless their bytes mention `charset`. */
   readonly keptUnlessCharset?: ReadonlySet<string>;
 }

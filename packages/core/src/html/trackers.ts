@@ -1,5 +1,6 @@
 import { decodeHTMLAttribute } from 'entities';
 import type { Policy, TrackerDeclaration } from '../policy/schema.js';
+import { hostFilter } from './host-filter.js';
 import { latin1 } from './latin1.js';
 import { signatureSearch } from './signatures.js';
 
@@ -14,6 +15,8 @@ export interface TrackerMatcher {
   /** The trackers whose inline signatures occur in a script's text. */
   matchInline(text: Buffer): TrackerDeclaration[];
   readonly hasInline: boolean;
+  /** The hosts the trackers load from, as the WebAssembly tokenizer looks them up (see host-filter.ts). */
+  readonly hostFilter: Uint8Array;
   /** The categories that have a tracker (hosts or inline signatures). */
   readonly categories: ReadonlySet<string>;
 }
@@ -149,11 +152,19 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       return found.length === 0 ? [] : [...new Set(found.map((index) => signers[index]!))];
     },
     hasInline: signatures.length > 0,
+    hostFilter: hostFilter([...exact.keys(), ...wildcard.keys(), ...paths.keys()].flatMap(filteredHosts)),
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }
 
 const NONE: TrackerDeclaration[] = [];
+
+/** A host entry as URLs' hosts are looked up in the filter: without its port, with and without a final dot. */
+function filteredHosts(entry: string): string[] {
+  const port = entry.lastIndexOf(':');
+  const host = port === -1 ? entry : entry.slice(0, port);
+  return host.endsWith('.') ? [host, host.slice(0, -1)] : [host];
+}
 /** ASCII white space as JavaScript's `\s` has it (with vertical tab), and the comma. */
 const isSrcsetSeparator = (c: number) => c === 0x20 || c === 0x2c || (c >= 0x09 && c <= 0x0d);
 

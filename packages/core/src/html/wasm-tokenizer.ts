@@ -30,6 +30,7 @@ interface Exports {
   readonly RAW_NAME_MAX: Address;
   readonly F_REPORTS: Address;
   readonly EVENT: Address;
+  readonly HOST_FILTER: Address;
   init(): void;
   defineName(length: number, flags: number): number;
   reset(exactNames: number, contentModel: number, allStartTags: number, allEndTags: number): void;
@@ -65,7 +66,7 @@ const F_RAW_NAME_LENGTH = 60;
 
 const REPORT_START = 1;
 const REPORT_END = 2;
-const UNLESS_RELATIVE = 4;
+const UNLESS_TRACKER_HOST = 4;
 const UNLESS_CHARSET = 8;
 const MAX_NAMES = 256;
 // What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
@@ -83,6 +84,9 @@ class Module {
   readonly rawNameMax: number;
   readonly reports: number;
   readonly event: number;
+  readonly hostFilterAt: number;
+  /** The tracker hosts in the module's filter now (each tokenizer puts its own there when it takes the module). */
+  hostFilter: Uint8Array | undefined;
   /** Name by id (0: a name nothing here knows), and id by name. */
   readonly names: string[] = [''];
   readonly ids = new Map<string, number>();
@@ -103,6 +107,7 @@ class Module {
     this.rawNameMax = address(this.exports.RAW_NAME_MAX);
     this.reports = this.state + address(this.exports.F_REPORTS);
     this.event = address(this.exports.EVENT) >> 2;
+    this.hostFilterAt = address(this.exports.HOST_FILTER);
     this.exports.init();
     for (const name of KNOWN_NAMES.values()) {
       const foreign = name === 'svg' || name === 'math';
@@ -163,6 +168,7 @@ export class WasmTokenizer {
   /** This tokenizer's state and open tag's attributes while another one has the module. */
   readonly #saved: Uint8Array;
   #savedAttributes = new Int32Array(0);
+  readonly #hostFilter: Uint8Array | undefined;
   /** With exact names: the name of the tag being read, and its part from earlier chunks. */
   #name = '';
   #namePrefix = '';
@@ -172,11 +178,12 @@ export class WasmTokenizer {
     this.#sink = sink;
     this.#exactNames = options.exactNames ?? false;
     this.#saved = new Uint8Array(this.#module.stateBytes);
+    this.#hostFilter = options.keptUnlessTrackerHost?.hosts;
     this.#take();
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
     if (options.startTags) this.#report(options.startTags, REPORT_START);
     if (options.endTags) this.#report(options.endTags, REPORT_END);
-    if (options.keptWhenLoadsAreRelative) this.#report(options.keptWhenLoadsAreRelative, UNLESS_RELATIVE);
+    if (options.keptUnlessTrackerHost) this.#report(options.keptUnlessTrackerHost.names, UNLESS_TRACKER_HOST);
     if (options.keptUnlessCharset) this.#report(options.keptUnlessCharset, UNLESS_CHARSET);
   }
 
@@ -289,6 +296,10 @@ export class WasmTokenizer {
     module.owner = this;
     const bytes = module.bytes;
     bytes.set(this.#saved, module.state);
+    if (this.#hostFilter && module.hostFilter !== this.#hostFilter) {
+      bytes.set(this.#hostFilter, module.hostFilterAt);
+      module.hostFilter = this.#hostFilter;
+    }
     if (this.#savedAttributes.length > 0) module.words.set(this.#savedAttributes, module.exports.attributeArea() >> 2);
   }
 
