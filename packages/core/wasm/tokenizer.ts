@@ -133,6 +133,7 @@ const F_EXACT_NAMES = 68;
 const F_ALL_START_TAGS = 72;
 const F_ALL_END_TAGS = 76;
 const F_CONTENT_MODEL = 80;
+const F_QUIET_END = 84; // the raw text being read is a start tag's kept without a report: its end tag is not reported either
 const F_NAME_KEY = 88; // i64
 export const F_RAW_NAME = 96; // u16 × 64
 export const RAW_NAME_MAX = 64;
@@ -144,6 +145,8 @@ const REPORT_END: u8 = 2;
 const UNLESS_TRACKER_HOST: u8 = 4;
 // ... or unless its bytes mention `charset`.
 const UNLESS_CHARSET: u8 = 8;
+// With UNLESS_TRACKER_HOST: kept only when it has a `src` (a script without one is inline).
+const ONLY_WITH_SRC: u8 = 16;
 
 /** The hosts trackers load from, a bit per `hostHash` (written by the JavaScript side: src/html/host-filter.ts). */
 export const HOST_FILTER = memory.data(8192);
@@ -410,6 +413,10 @@ function endOfTag(at: i32): i32 {
   if (ld(F_IS_END)) {
     const depth = ld(F_FOREIGN_DEPTH);
     if (depth > 0 && (flags & FOREIGN) != 0) st(F_FOREIGN_DEPTH, depth - 1);
+    if (ld(F_QUIET_END)) {
+      st(F_QUIET_END, 0);
+      return EV_DONE;
+    }
     if (ld(F_ALL_END_TAGS) || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0) {
       ev(E_NAME_ID, id);
       ev(E_END, at);
@@ -558,7 +565,12 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
   st(F_MARKED, marked);
   if (!isEnd) st(F_ATTR_COUNT, count);
   st(F_TAG_BASE, lt);
-  const event = endOfTag(j);
+  let event = endOfTag(j);
+  if (event == EV_START_TAG && !heard && !marked) {
+    // Kept as it is, like the tags above, but its name changes what follows (raw text, foreign content).
+    event = EV_DONE;
+    if (ld(F_STATE) == RawText) st(F_QUIET_END, 1);
+  }
   ev(E_NAME_START, nameStart);
   ev(E_NAME_END, nameEnd);
   store<u8>(EVENT + E_PENDING, <u8>event);
@@ -567,7 +579,16 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
 
 /** The sink keeps the start tag from `lt` to its `>` at `gt` as it is (see UNLESS_TRACKER_HOST and UNLESS_CHARSET). */
 function keptAsItIs(reports: u8, lt: i32, gt: i32, count: i32): bool {
-  return ((reports & UNLESS_TRACKER_HOST) != 0 && !mayLoadFromTracker(lt, count)) || ((reports & UNLESS_CHARSET) != 0 && !mentionsCharset(lt, gt));
+  const trackerFree = (reports & UNLESS_TRACKER_HOST) != 0 && ((reports & ONLY_WITH_SRC) == 0 || hasSrc(lt, count)) && !mayLoadFromTracker(lt, count);
+  return trackerFree || ((reports & UNLESS_CHARSET) != 0 && !mentionsCharset(lt, gt));
+}
+
+function hasSrc(lt: i32, count: i32): bool {
+  for (let n = 0; n < count; n++) {
+    const a = attributes + <usize>n * 20;
+    if (load<i32>(a, 4) - load<i32>(a) == 3 && spells(lt + load<i32>(a), SRCSET, 3)) return true;
+  }
+  return false;
 }
 
 /** The bytes from `from` to `end` hold `charset`, in any case. */

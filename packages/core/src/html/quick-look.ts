@@ -26,6 +26,9 @@ class Needle {
   }
 }
 
+/** Where a Google tag's script loads from (gtag.js, Tag Manager). */
+export const GOOGLE_TAG_HOST = 'www.googletagmanager.com';
+
 /** What shows a Google tag (gtag.js, Tag Manager) in a script's text, or anywhere in a page. */
 const GOOGLE_TAG_HINTS = [new Needle('gtag('), new Needle('dataLayer', 4), new Needle('googletagmanager.com')];
 

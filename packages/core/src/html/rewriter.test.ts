@@ -95,6 +95,19 @@ describe('neutralizing tracker tags for a visitor who granted nothing optional',
     for (const html of ['<link rel=stylesheet href="/css/site.css">', '<link rel=preload as=image imagesrcset="/a.png 1x, /b.png 2x" href="/a.png">', '<iframe src="/embed/video?id=1" title="x"></iframe>']) expect(out(html), html).toBe(html);
     expect(out(`<link rel=preload as=image href="/a.png" imagesrcset="/a.png 1x, //${pixel} 2x">`)).toBe(`<link rel=preload as=image data-consent-href="/a.png" data-consent-imagesrcset="/a.png 1x, //${pixel} 2x" data-consent-category="marketing">`);
     expect(out('<LINK HREF="/\\js.hs-scripts.com/1.js" rel=preload>')).toBe('<LINK data-consent-href="/\\js.hs-scripts.com/1.js" rel=preload data-consent-category="marketing">');
+    // A script from elsewhere than a tracker: its text is still script, not markup, and what follows is judged as ever.
+    const pages = [
+      ['<script src="/a.js"><img src="https://track.hubspot.com/x"></script><img src="https://track.hubspot.com/y">', '<script src="/a.js"><img src="https://track.hubspot.com/x"></script><img data-consent-src="https://track.hubspot.com/y" data-consent-category="marketing">'],
+      ['<script src="https://cdn.example.com/a.js"></script><script>_hsq.push(1)</script>', '<script src="https://cdn.example.com/a.js"></script><script type="text/plain" data-consent-category="marketing">_hsq.push(1)</script>'],
+      ['<svg><script src="/a.js"/></svg><script>_hsq.push(1)</script>', '<svg><script src="/a.js"/></svg><script type="text/plain" data-consent-category="marketing">_hsq.push(1)</script>'],
+      // In SVG a script's text is markup: the next end tag is another script's.
+      ['<svg><script src="/a.js"/><script>_hsq.push(1)</script></svg><img src="https://track.hubspot.com/y">', '<svg><script src="/a.js"/><script type="text/plain" data-consent-category="marketing">_hsq.push(1)</script></svg><img data-consent-src="https://track.hubspot.com/y" data-consent-category="marketing">'],
+      ['<iframe src="/frame"><script>_hsq.push(1)</script></iframe><script>_hsq.push(2)</script>', '<iframe src="/frame"><script>_hsq.push(1)</script></iframe><script type="text/plain" data-consent-category="marketing">_hsq.push(2)</script>'],
+    ];
+    for (const [html, expected] of pages) {
+      expect(out(html!), html).toBe(expected);
+      for (let cut = 1; cut < html!.length; cut++) expect(rewrite(html!, { cuts: [cut] }).output.toString(), `${html} cut at ${cut}`).toBe(expected);
+    }
     // Hosts: a tracker's however written, another site's kept.
     for (const html of ['<img src="https://cdn.example.com/a.png" srcset="//cdn.example.com/a2.png 2x,HTTP://img.example.org:8080/b.png?x=1 3x">', '<link rel=stylesheet href="https://fonts.example.net/css?family=x">', '<img src="data:image/gif;base64,R0lGOD">', '<img src="https://hubspot.com.example/a.png">']) expect(out(html), html).toBe(html);
     for (const url of ['https://TRACK.HUBSPOT.COM/p.gif', 'https://a.b.track.hubspot.com./p.gif', '//track.hubspot.com:8443/p.gif', 'https://track.hubspot.com?x', 'https://track.hubspot.com#x', 'https://track.hubspot.com', 'https://user@track.hubspot.com/p.gif', 'https://track%2ehubspot.com/p.gif', 'https:/\\track.hubspot.com/p.gif', 'https://track.hubspot.com\\p.gif']) {
@@ -309,6 +322,14 @@ describe('the Consent Mode default', () => {
     const result = page(html);
     expect(result.split(SNIPPET)).toHaveLength(2);
     expect(result.indexOf(SNIPPET)).toBe(html.indexOf('<script'));
+  });
+
+  it("should find the Google tag's script whatever the policy's trackers, after other scripts and however the page is split", () => {
+    const policy = { ...TEST_POLICY, trackers: TEST_POLICY.trackers!.filter((tracker) => tracker.name !== 'Google Analytics') };
+    const html = '<script src="/js/app.js"></script><script src="https://cdn.example.com/lib.js"></script><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>';
+    const expected = html.replace('<script async', `${SNIPPET}<script async`);
+    expect(rewrite(html, { policy, beforeGoogleTag: SNIPPET }).output.toString()).toBe(expected);
+    for (let cut = 1; cut < html.length; cut++) expect(rewrite(html, { policy, beforeGoogleTag: SNIPPET, cuts: [cut] }).output.toString(), String(cut)).toBe(expected);
   });
 
   it('should precede a Google tag that is neutralized, too', () => {

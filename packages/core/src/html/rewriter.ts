@@ -1,4 +1,4 @@
-import { mayHaveGoogleTag } from './quick-look.js';
+import { GOOGLE_TAG_HOST, mayHaveGoogleTag } from './quick-look.js';
 import { decideInlineScript, decideStartTag, HOLD_SCRIPT, isInert, type MarkupContext } from './elements.js';
 import { StartTag } from './tag.js';
 import { urlHostAt } from './trackers.js';
@@ -32,8 +32,12 @@ const SCRIPT_AND_META: ReadonlySet<string> = new Set(['script', 'meta']);
 const META: ReadonlySet<string> = new Set(['meta']);
 /** Each of those with `<body>` too, while the banner waits to go right after it. */
 const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [names, new Set([...names, 'body'])]));
-/** Tags that load from src, srcset, href or imagesrcset only: one that loads from no tracker's host is kept as it is (see decideStartTag). */
-const KEPT_UNLESS_TRACKER_HOST: ReadonlySet<string> = new Set(['img', 'source', 'link', 'iframe']);
+/**
+ * Tags that load from src, srcset, href or imagesrcset only: one that loads from no tracker's
+ * host (nor the Google tag's) is kept as it is (see decideStartTag); a script only when it
+ * has a src (an inline one is judged by its text).
+ */
+const KEPT_UNLESS_TRACKER_HOST = { names: new Set(['img', 'source', 'link', 'iframe', 'script']), onlyWithSrc: new Set(['script']) };
 /** A <meta> matters only when it declares a charset (see `mentionsCharset`). */
 const KEPT_UNLESS_CHARSET: ReadonlySet<string> = new Set(['meta']);
 /** The end of a held inline script. */
@@ -87,7 +91,7 @@ export class HtmlRewriter implements TokenSink {
     this.#tokenizer = createTokenizer(this, {
       startTags: this.#startTagsWanted(),
       endTags: SCRIPT_END,
-      keptUnlessTrackerHost: { names: KEPT_UNLESS_TRACKER_HOST, hosts: context.trackers.hostFilter },
+      keptUnlessTrackerHost: { ...KEPT_UNLESS_TRACKER_HOST, hosts: context.trackers.hostFilter },
       keptUnlessCharset: KEPT_UNLESS_CHARSET,
     });
   }
@@ -299,7 +303,6 @@ export class HtmlRewriter implements TokenSink {
   }
 }
 
-const GOOGLE_TAG_HOST = 'www.googletagmanager.com';
 
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);

@@ -48,7 +48,12 @@ export interface TokenizerOptions {
    * An engine may leave such a tag unreported (the WebAssembly one does, for a tag lying whole
    * in a chunk whose URLs it can read plainly); this one reports it.
    */
-  readonly keptUnlessTrackerHost?: { readonly names: ReadonlySet<string>; readonly hosts: Uint8Array };
+  readonly keptUnlessTrackerHost?: {
+    readonly names: ReadonlySet<string>;
+    /** Those of `names` kept so only when they have a `src` (a script without one is inline). */
+    readonly onlyWithSrc: ReadonlySet<string>;
+    readonly hosts: Uint8Array;
+  };
   /** The same for start tags the sink keeps unchanged unless their bytes mention `charset`. */
   readonly keptUnlessCharset?: ReadonlySet<string>;
 }

@@ -2,6 +2,7 @@ import { decodeHTMLAttribute } from 'entities';
 import type { Policy, TrackerDeclaration } from '../policy/schema.js';
 import { hostFilter } from './host-filter.js';
 import { latin1 } from './latin1.js';
+import { GOOGLE_TAG_HOST } from './quick-look.js';
 import { signatureSearch } from './signatures.js';
 
 /** The policy's trackers, compiled for matching URLs and inline scripts in markup. */
@@ -15,7 +16,7 @@ export interface TrackerMatcher {
   /** The trackers whose inline signatures occur in a script's text. */
   matchInline(text: Buffer): TrackerDeclaration[];
   readonly hasInline: boolean;
-  /** The hosts the trackers load from, as the WebAssembly tokenizer looks them up (see host-filter.ts). */
+  /** The hosts the trackers load from, and the Google tag's, as the WebAssembly tokenizer looks them up (see host-filter.ts). */
   readonly hostFilter: Uint8Array;
   /** The categories that have a tracker (hosts or inline signatures). */
   readonly categories: ReadonlySet<string>;
@@ -152,7 +153,8 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
       return found.length === 0 ? [] : [...new Set(found.map((index) => signers[index]!))];
     },
     hasInline: signatures.length > 0,
-    hostFilter: hostFilter([...exact.keys(), ...wildcard.keys(), ...paths.keys()].flatMap(filteredHosts)),
+    // With the Google tag's host: the rewriter looks for it (Consent Mode) whatever the policy.
+    hostFilter: hostFilter([...exact.keys(), ...wildcard.keys(), ...paths.keys(), GOOGLE_TAG_HOST].flatMap(filteredHosts)),
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }

@@ -68,6 +68,7 @@ const REPORT_START = 1;
 const REPORT_END = 2;
 const UNLESS_TRACKER_HOST = 4;
 const UNLESS_CHARSET = 8;
+const ONLY_WITH_SRC = 16;
 const MAX_NAMES = 256;
 // What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
 const BREAKS_OUT = 4;
@@ -183,7 +184,10 @@ export class WasmTokenizer {
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
     if (options.startTags) this.#report(options.startTags, REPORT_START);
     if (options.endTags) this.#report(options.endTags, REPORT_END);
-    if (options.keptUnlessTrackerHost) this.#report(options.keptUnlessTrackerHost.names, UNLESS_TRACKER_HOST);
+    if (options.keptUnlessTrackerHost) {
+      this.#report(options.keptUnlessTrackerHost.names, UNLESS_TRACKER_HOST);
+      this.#report(options.keptUnlessTrackerHost.onlyWithSrc, ONLY_WITH_SRC);
+    }
     if (options.keptUnlessCharset) this.#report(options.keptUnlessCharset, UNLESS_CHARSET);
   }
 
