@@ -1,4 +1,4 @@
-import { createServer, request, type ServerResponse } from 'node:http';
+import { createServer, request, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { hookMethods, installed, methodsOf, type Args, type Originals, type ResponseHooks } from './methods.js';
@@ -15,9 +15,14 @@ function passThrough(originals: Originals): ResponseHooks {
 }
 
 describe('hooks through ServerResponse.prototype', () => {
-  it('should hold a response until it has ended, and no longer (a held response outlives every scavenge)', async () => {
+  // Node's own responses hold their hooks in a field; Express's, whose prototype it switches, in a WeakMap.
+  it.each([
+    ['its own', false],
+    ['a switched', true],
+  ])('should hold a response with %s prototype until it has ended, and no longer (a held response outlives every scavenge)', async (_name, switched) => {
     const held: unknown[] = [];
     const server = createServer((_req, res) => {
+      if (switched) Object.setPrototypeOf(res, Object.create(ServerResponse.prototype));
       const originals = methodsOf(res);
       const hooks = passThrough(originals);
       hookMethods(res, originals, hooks);
