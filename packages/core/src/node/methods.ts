@@ -45,8 +45,9 @@ const plainPrototypes = new WeakSet<object>();
  * has hooked `res` before the guard (no method of its own, no prototype in between that
  * overrides one), its hooks go into a WeakMap (or, on a response whose prototype is
  * ServerResponse.prototype, where a field costs one shared map transition, into a field:
- * ~4 µs less per Koa response), and ServerResponse.prototype, patched once, dispatches to them: the same order as instance hooks (anything hooked later wraps ours
- * either way), and Express sub-apps, which switch the prototype again, still end at
+ * ~4 µs less per Koa response), and ServerResponse.prototype, patched once, dispatches to
+ * them: the same order as instance hooks (anything hooked later wraps ours either way),
+ * and Express sub-apps, which switch the prototype again, still end at
  * ServerResponse.prototype. Then every such response shares one `Originals`. Otherwise
  * (compression or a session mounted first, a second guard) the hooks go on the instance,
  * around what is there, as jshttp/on-headers does.
