@@ -86,6 +86,8 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
   const trackers = compileTrackers(compiled.policy);
   const reach = consentReach(compiled, trackers);
   const consentMode = usesConsentMode(compiled.policy);
+  // Nothing stored, no signal, opt-in: only the required categories.
+  const anonymous = resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 });
   const context: GuardContext = {
     compiled,
     trackers,
@@ -95,14 +97,14 @@ export function createGuard(options: Readonly<ConsentOptions>): Guard {
     vary: compiled.gpcIds.size > 0 ? 'Cookie, Sec-GPC' : 'Cookie',
     reach,
     pagesMayChange: resolved.mode === 'enforce' && ((resolved.banner && resolved.endpoint !== false) || reach.optional || consentMode),
-    // Nothing stored, no signal, opt-in: only the required categories.
-    sharedPageState: resolved.cache === 'shared' ? resolveConsent(compiled, { stored: undefined, gpc: false, regime: 'opt-in', now: 0 }) : undefined,
+    sharedPageState: resolved.cache === 'shared' ? anonymous : undefined,
     consentMode,
     banners: new BannerTemplates(),
   };
   const decode = createConsentDecoder(compiled.policy.consentCookie.name, resolved.secrets);
   const sources = compileSources(resolved.consentSources, compiled);
-  const read = (request: RequestLike, connection?: Connection): RequestConsent => readConsent({ compiled, options: resolved, decode, sources, report, consentLog }, request, connection);
+  const readDeps: ReadDeps = { compiled, options: resolved, decode, sources, report, consentLog, anonymous };
+  const read = (request: RequestLike, connection?: Connection): RequestConsent => readConsent(readDeps, request, connection);
 
   const assetsAt = resolved.endpoint === false ? undefined : `${resolved.endpoint}/`;
   const gpcStatement = compiled.gpcIds.size > 0 ? gpcResponse(compiled.policy) : undefined;
@@ -162,12 +164,16 @@ interface ReadDeps {
   readonly sources: ConsentSources | undefined;
   readonly report: Reporter;
   readonly consentLog: ConsentLogWriter | undefined;
+  /** The state of a visitor who sends no cookie and no signal, under the default regime. */
+  readonly anonymous: ConsentState;
 }
 
 function readConsent(deps: ReadDeps, request: RequestLike, connection: Connection | undefined): RequestConsent {
   const { compiled, options, decode, sources, report, consentLog } = deps;
   const header = request.headers.cookie;
   const hasCookies = typeof header === 'string' && header !== '';
+  // Most API calls: nothing to parse, verify or resolve.
+  if (!hasCookies && !options.regime && !sendsGpc(request.headers)) return { state: deps.anonymous, stored: undefined, cookies: NO_COOKIES, hasCookies };
   // Raw values: each reader decodes what it reads, once, after splitting its own fields.
   const cookies = hasCookies ? parseCookie(header, RAW) : NO_COOKIES;
   const value = cookies[compiled.policy.consentCookie.name];

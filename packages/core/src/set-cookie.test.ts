@@ -1,3 +1,4 @@
+import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chosenState } from './consent-state.js';
@@ -78,6 +79,19 @@ describe('judgeSetCookie', () => {
         else expect(['consent-cookie', 'deletion']).toContain(verdict.reason);
       }),
       { seed: 7, numRuns: 3000 },
+    );
+  });
+
+  it('should read the name and Max-Age as the cookie package does, without parsing every value whole', () => {
+    const partArb = fc.oneof(fc.constantFrom('=', ';', ' ', '\t', 'Max-Age=0', 'max-AGE=60', 'Max-Age=', ' Max-Age = -1 ', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', '_ga'), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(partArb, { maxLength: 8 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 40 })), (value) => {
+        const parsed = parseSetCookie(value, { decode: (raw) => raw });
+        const verdict = judgeSetCookie(compiled, performance, value, NOW);
+        expect(verdict.name).toBe(parsed.name);
+        if (parsed.name !== '' && parsed.maxAge !== undefined && parsed.name !== 'cg_consent') expect(verdict.reason === 'deletion').toBe(parsed.maxAge <= 0);
+      }),
+      { seed: 11, numRuns: 5000 },
     );
   });
 });

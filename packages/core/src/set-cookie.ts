@@ -15,13 +15,14 @@ const keepRaw = (value: string) => value;
  * undeclared one follows `undeclaredCookies`; anything unreadable is blocked.
  */
 export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, value: string, now: number): SetCookieVerdict {
-  const cookie = parseSetCookie(value, { decode: keepRaw });
-  const { name } = cookie;
-  if (name === '' || cookie.value === undefined) return { keep: false, name, reason: 'malformed' };
+  const name = cookieName(value);
+  if (name === '') return { keep: false, name, reason: 'malformed' };
   if (name === compiled.policy.consentCookie.name) return { keep: true, name, reason: 'consent-cookie' };
+  // Most values have no Max-Age: the attributes are parsed only for one.
+  const maxAge = MAX_AGE.test(value) ? parseSetCookie(value, { decode: keepRaw }).maxAge : undefined;
   // Max-Age wins over Expires (RFC 6265 section 5.3, step 3).
-  const expires = cookie.maxAge === undefined ? lastExpires(value) : undefined;
-  const isDeletion = cookie.maxAge !== undefined ? cookie.maxAge <= 0 : expires !== undefined && expires <= now;
+  const expires = maxAge === undefined ? lastExpires(value) : undefined;
+  const isDeletion = maxAge !== undefined ? maxAge <= 0 : expires !== undefined && expires <= now;
   if (isDeletion) return { keep: true, name, reason: 'deletion' };
   const declaration = compiled.findCookie(name);
   if (!declaration) {
@@ -35,7 +36,24 @@ export function judgeSetCookie(compiled: CompiledPolicy, state: ConsentState, va
     : { keep: false, name, reason: 'not-granted', category };
 }
 
+const MAX_AGE = /max-age/i;
 const EXPIRES = /expires/i;
+
+/** The name as `cookie`'s parseSetCookie reads it: before the first `=` of the first `;`-part, spaces and tabs trimmed; '' without one. */
+function cookieName(setCookie: string): string {
+  const equals = setCookie.indexOf('=');
+  const semicolon = setCookie.indexOf(';');
+  if (equals === -1 || (semicolon !== -1 && semicolon < equals)) return '';
+  let start = 0;
+  let end = equals;
+  while (start < end && isBlank(setCookie.charCodeAt(start))) start++;
+  while (end > start && isBlank(setCookie.charCodeAt(end - 1))) end--;
+  return setCookie.slice(start, end);
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
 
 /** The last Expires attribute a browser can read (one it cannot is ignored, RFC 6265 section 5.2.1). */
 function lastExpires(setCookie: string): number | undefined {

@@ -159,8 +159,13 @@ export function isSetCookie(name: unknown): boolean {
   return typeof name === 'string' && name.length === 10 && name.toLowerCase() === 'set-cookie';
 }
 
-/** A header value as Node may hold it (string, number or array) as a list of strings. */
-export function setCookieValues(value: unknown): string[] {
+/** A header value as Node may hold it (string, number or array) as a list of strings: a list of strings as it is. */
+export function setCookieValues(value: unknown): readonly string[] {
   if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  if (!Array.isArray(value)) return [String(value)];
+  return value.every(isString) ? (value as readonly string[]) : value.map(String);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
