@@ -152,6 +152,18 @@ class Module {
 
 let shared: Module | undefined;
 
+// A rewriter asks for the same few sets of names on every page: their ids are looked up once.
+const idsOfNames = new WeakMap<ReadonlySet<string>, readonly number[]>();
+
+/** The ids of names the module knows (0 for the others: not remembered, as an exact-names tokenizer may define them later). */
+function knownIds(module: Module, names: ReadonlySet<string>): readonly number[] {
+  const remembered = idsOfNames.get(names);
+  if (remembered) return remembered;
+  const ids = [...names].map((name) => module.ids.get(name) ?? 0);
+  if (!ids.includes(0)) idsOfNames.set(names, ids);
+  return ids;
+}
+
 /** The size of the module's memory, which never shrinks (0 before it is loaded). */
 export function wasmMemoryBytes(): number {
   return shared?.exports.memory.buffer.byteLength ?? 0;
@@ -182,13 +194,14 @@ export class WasmTokenizer {
     this.#hostFilter = options.keptUnlessTrackerHost?.hosts;
     this.#take();
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
-    if (options.startTags) this.#report(options.startTags, REPORT_START);
-    if (options.endTags) this.#report(options.endTags, REPORT_END);
+    // `reset` cleared every name's bits.
+    if (options.startTags) this.#mark(options.startTags, REPORT_START);
+    if (options.endTags) this.#mark(options.endTags, REPORT_END);
     if (options.keptUnlessTrackerHost) {
-      this.#report(options.keptUnlessTrackerHost.names, UNLESS_TRACKER_HOST);
-      this.#report(options.keptUnlessTrackerHost.onlyWithSrc, ONLY_WITH_SRC);
+      this.#mark(options.keptUnlessTrackerHost.names, UNLESS_TRACKER_HOST);
+      this.#mark(options.keptUnlessTrackerHost.onlyWithSrc, ONLY_WITH_SRC);
     }
-    if (options.keptUnlessCharset) this.#report(options.keptUnlessCharset, UNLESS_CHARSET);
+    if (options.keptUnlessCharset) this.#mark(options.keptUnlessCharset, UNLESS_CHARSET);
   }
 
   /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
@@ -284,9 +297,16 @@ export class WasmTokenizer {
    */
   #report(names: ReadonlySet<string>, bit: number): void {
     const module = this.#module;
-    const ids = [...names].map((name) => (this.#exactNames ? module.define(name) : (module.ids.get(name) ?? 0)));
     const bytes = module.bytes;
     for (let id = 0; id < MAX_NAMES; id++) bytes[module.reports + id]! &= ~bit;
+    this.#mark(names, bit);
+  }
+
+  /** Sets `bit` for `names`, leaving the others' as they are. */
+  #mark(names: ReadonlySet<string>, bit: number): void {
+    const module = this.#module;
+    const ids = this.#exactNames ? [...names].map((name) => module.define(name)) : knownIds(module, names);
+    const bytes = module.bytes;
     for (const id of ids) if (id !== 0) bytes[module.reports + id]! |= bit;
   }
 
