@@ -733,10 +733,8 @@ function printable(from: i32, end: i32): bool {
   return true;
 }
 
-/** The bytes from `from` to `end` are printable ASCII without `:`, `&`, `\` or `//`: 16 at a time. */
+/** The bytes (printable: see `printable`) from `from` to `end` hold no `:`, `&`, `\` or `//`: 16 at a time. */
 function plainlyRelative(from: i32, end: i32): bool {
-  const below = i8x16.splat(0x20);
-  const above = i8x16.splat(0x7e);
   const colon = i8x16.splat(0x3a);
   const ampersand = i8x16.splat(0x26);
   const backslash = i8x16.splat(0x5c);
@@ -745,9 +743,8 @@ function plainlyRelative(from: i32, end: i32): bool {
     const v = v128.load(input + i);
     // A `/` before the value's end is followed by a byte of the value or by what ends it (a quote, white space, `>`).
     const doubleSlash = v128.and(i8x16.eq(v, slash), i8x16.eq(v128.load(input + i + 1), slash));
-    const unprintable = v128.or(i8x16.lt_u(v, below), i8x16.gt_u(v, above));
     const special = v128.or(v128.or(i8x16.eq(v, colon), i8x16.eq(v, ampersand)), i8x16.eq(v, backslash));
-    let mask = i8x16.bitmask(v128.or(v128.or(unprintable, special), doubleSlash));
+    let mask = i8x16.bitmask(v128.or(special, doubleSlash));
     if (end - i < 16) mask &= (1 << (end - i)) - 1;
     if (mask != 0) return false;
   }

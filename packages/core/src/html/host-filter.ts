@@ -5,7 +5,7 @@
  * The hash is the module's (wasm/tokenizer.ts, `hostHash`): FNV-1a over the lowercase
  * bytes, folded to 16 bits.
  */
-export const HOST_FILTER_BYTES = 8192;
+const HOST_FILTER_BYTES = 8192;
 
 export function hostFilter(hosts: Iterable<string>): Uint8Array {
   const filter = new Uint8Array(HOST_FILTER_BYTES);
@@ -16,7 +16,7 @@ export function hostFilter(hosts: Iterable<string>): Uint8Array {
   return filter;
 }
 
-export function hostHash(host: string): number {
+function hostHash(host: string): number {
   let hash = 0x811c9dc5;
   for (let k = 0; k < host.length; k++) hash = Math.imul(hash ^ host.charCodeAt(k), 0x01000193);
   return ((hash >>> 16) ^ hash) & 0xffff;

@@ -303,7 +303,6 @@ export class HtmlRewriter implements TokenSink {
   }
 }
 
-
 function mayDecide(info: TagInfo): boolean {
   return info.marked || LOOKED_AT.has(info.name);
 }

@@ -167,6 +167,7 @@ function filteredHosts(entry: string): string[] {
   const host = port === -1 ? entry : entry.slice(0, port);
   return host.endsWith('.') ? [host, host.slice(0, -1)] : [host];
 }
+
 /** ASCII white space as JavaScript's `\s` has it (with vertical tab), and the comma. */
 const isSrcsetSeparator = (c: number) => c === 0x20 || c === 0x2c || (c >= 0x09 && c <= 0x0d);
 
