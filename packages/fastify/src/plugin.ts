@@ -49,11 +49,12 @@ function install(app: FastifyInstance, guard: Guard): void {
   app.addHook('onClose', (_app, closed) => {
     guard.close().then(() => closed(), closed);
   });
-  app.addHook('onRoute', sendsWholePages((request) => (request as unknown as Record<symbol, GuardedResponse | null>)[guardedResponse] ?? undefined));
+  const held = (request: FastifyRequest) => request as unknown as Record<symbol, GuardedResponse | null>;
+  app.addHook('onRoute', sendsWholePages((request) => held(request)[guardedResponse] ?? undefined));
   app.addHook('onRequest', function consentGuardOnRequest(request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction) {
     const guarded = guard.protect(request.raw, reply.raw, new FastifyConnection(request, reply));
     request.consent = guarded.state;
-    (request as unknown as Record<symbol, GuardedResponse>)[guardedResponse] = guarded;
+    held(request)[guardedResponse] = guarded;
     const path = pathOf(request.url);
     // Answered before Fastify parses the body: the endpoint reads a form with or without a parser.
     if (endpoint !== false && path === endpoint) {

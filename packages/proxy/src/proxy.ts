@@ -34,7 +34,7 @@ export function createConsentProxy(options: Readonly<ConsentProxyOptions>): Cons
 
   const server = createServer(function consentProxy(req, res) {
     const seen = arrival(req, proxy.trustProxy);
-    const guarded = guard.protect(req, res, { secure: seen.secure, clientIp: () => seen.clientIp });
+    const guarded = protect(req, res, seen);
     const path = pathOf(req).split('?')[0] ?? '/';
     if (endpoint !== false && path === endpoint) {
       answerEndpoint(req, res, guarded, seen);
@@ -58,7 +58,7 @@ export function createConsentProxy(options: Readonly<ConsentProxyOptions>): Cons
     const state = guard.consentFor(req);
     const answerHere = () => {
       const res = responseOn(req, socket);
-      const guarded = guard.protect(req, res, { secure: seen.secure, clientIp: () => seen.clientIp });
+      const guarded = protect(req, res, seen);
       return { res, failed: (error: GatewayError) => sendGatewayError(req, res, guarded, error) };
     };
     void upstream.upgrade(req, socket, head, requestHeaders(req, state), { headersOut: (answer) => answerHeaders(answer, state), answerHere }).then((tunnel) => {
@@ -67,6 +67,11 @@ export function createConsentProxy(options: Readonly<ConsentProxyOptions>): Cons
       tunnel.once('close', () => tunnels.delete(tunnel));
     });
   });
+
+  /** The guard on a response to a visitor who arrived as `seen` tells (through another proxy or not). */
+  function protect(req: IncomingMessage, res: ServerResponse, seen: Arrival): GuardedResponse {
+    return guard.protect(req, res, { secure: seen.secure, clientIp: () => seen.clientIp });
+  }
 
   function answerEndpoint(req: IncomingMessage, res: ServerResponse, guarded: GuardedResponse, seen: Arrival) {
     guard

@@ -1,5 +1,5 @@
 import { Readable, type Duplex } from 'node:stream';
-import type { Dispatcher, Pool } from 'undici';
+import { util, type Dispatcher, type Pool } from 'undici';
 import type { HeaderMap } from './headers.js';
 
 /** The upstream's answer to an Upgrade request: the switched connection, or an ordinary response. */
@@ -54,14 +54,7 @@ export function requestUpgrade(pool: Pool, options: Dispatcher.DispatchOptions &
   });
 }
 
-/** undici's raw [name, value, …] list as fields by lower-case name; a repeated field (Set-Cookie) as a list. */
+/** undici's raw [name, value, …] list as fields by lower-case name, read as its `request()` reads them (a repeated field, Set-Cookie, as a list). */
 function headerMap(raw: Buffer[] | string[] | null): HeaderMap {
-  const headers: HeaderMap = {};
-  for (let index = 0; raw && index + 1 < raw.length; index += 2) {
-    const name = String(raw[index]).toLowerCase();
-    const value = String(raw[index + 1]);
-    const before = headers[name];
-    headers[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return headers;
+  return raw ? util.parseHeaders(raw) : {};
 }
