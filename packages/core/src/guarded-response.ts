@@ -13,6 +13,7 @@ import { mayHaveGoogleTag, mayHaveMarkers } from './html/quick-look.js';
 import type { HtmlRewriter } from './html/rewriter.js';
 import type { TrackerMatcher } from './html/trackers.js';
 import { BodyHook, toBuffer, type BodyHooks, type BodyTransform } from './node/body-hook.js';
+import { withUtf8 } from './node/utf8-scratch.js';
 import { hookMethods, methodsOf } from './node/methods.js';
 import type { Coding } from './node/recoder.js';
 import { HeaderHook, installedHooks, setCookieValues, type HeaderHooks } from './node/response-hook.js';
@@ -237,7 +238,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
   wholeBody(res: ServerResponse, sent: unknown, encoding?: BufferEncoding): Buffer | undefined {
     const plan = planBody(this.#req, res);
     if (plan.kind !== 'rewrite' || plan.coding) return undefined;
-    const chunk = toBuffer(sent, encoding);
+    if (typeof sent === 'string' && (encoding === undefined || /^utf-?8$/i.test(encoding))) return withUtf8(sent, (chunk) => this.#wholePage(res, chunk));
+    return this.#wholePage(res, toBuffer(sent, encoding));
+  }
+
+  #wholePage(res: ServerResponse, chunk: Buffer): Buffer {
     this.#bodyDone = true;
     const { reach, consentMode, options } = this.#context;
     const shared = this.#context.sharedPageState !== undefined;
@@ -269,7 +274,8 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
    */
   #nothingToChange(res: ServerResponse, body: Buffer): boolean {
     if (this.#deniesTrackers() || this.#wantsBanner(res)) return false;
-    return !mayHaveMarkers(body) && !(this.#context.consentMode && mayHaveGoogleTag(body));
+    // A Google tag, when there is one, is near the top: looked for first.
+    return !(this.#context.consentMode && mayHaveGoogleTag(body)) && !mayHaveMarkers(body);
   }
 
   /** The state the page is rewritten for denies a category that has trackers. */
@@ -390,10 +396,10 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     return (this.#textsForRequest ??= messagesForRequest(this.#req.headers['accept-language'], this.#context.options));
   }
 
-  #banner(returnTo: string | undefined): string {
+  #banner(returnTo: string | undefined): readonly Buffer[] {
     const { compiled, options } = this.#context;
     const { locale, messages } = this.#texts;
-    return this.#context.banners.html({
+    return this.#context.banners.bytes({
       policy: compiled.policy,
       shared: this.#context.sharedPageState !== undefined,
       gpcNotice: this.#gpcNotice(),

@@ -12,6 +12,11 @@ function input(language: string | undefined, returnTo: string | undefined, nonce
   return { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: '/cookies', returnTo, embedding: { nonce, styleNonce, filesAt } };
 }
 
+/** The banner a page gets from `templates`, read back. */
+function html(templates: BannerTemplates, banner: BannerInput): string {
+  return Buffer.concat(templates.bytes(banner)).toString();
+}
+
 describe('BannerTemplates', () => {
   const cases = [
     ['en', '/pricing?plan=pro', undefined],
@@ -30,17 +35,17 @@ describe('BannerTemplates', () => {
       for (const [language, returnTo, nonce] of cases) {
         for (const filesAt of [undefined, '/consent']) {
           const wanted = bannerHtml(input(language, returnTo, nonce, filesAt));
-          expect(templates.html(input(language, returnTo, nonce, filesAt)), `round ${round}: ${language} ${returnTo} ${nonce} ${filesAt}`).toBe(wanted);
+          expect(html(templates, input(language, returnTo, nonce, filesAt)), `round ${round}: ${language} ${returnTo} ${nonce} ${filesAt}`).toBe(wanted);
         }
       }
     }
     // A pair of nonces (@fastify/helmet): the style's own goes on the style.
     const pair = input('en', '/x', 'script-n0nce', undefined, 'style-"n0nce"');
-    expect(templates.html(pair)).toBe(bannerHtml(pair));
-    expect(templates.html(pair)).toContain('<style nonce="style-&quot;n0nce&quot;">');
-    expect(templates.html(pair)).toContain('<script nonce="script-n0nce">');
-    expect(templates.html(input('nb', '/x', undefined))).toContain('Godta alt, ogs&#xe5; &#xe6;&#xf8;&#xe5;');
-    expect(templates.html(input('en', '/x', undefined))).toContain('Accept all');
+    expect(html(templates, pair)).toBe(bannerHtml(pair));
+    expect(html(templates, pair)).toContain('<style nonce="style-&quot;n0nce&quot;">');
+    expect(html(templates, pair)).toContain('<script nonce="script-n0nce">');
+    expect(html(templates, input('nb', '/x', undefined))).toContain('Godta alt, ogs&#xe5; &#xe6;&#xf8;&#xe5;');
+    expect(html(templates, input('en', '/x', undefined))).toContain('Accept all');
   });
 
   it('should build a template per locale and kind of embedding, whatever the return paths and nonces', () => {
@@ -51,7 +56,7 @@ describe('BannerTemplates', () => {
     });
     for (let i = 0; i < 2000; i++) {
       const banner = input(i % 2 ? 'nb' : 'en', `/page/${i}?q=${i}`, `nonce${i}`);
-      expect(templates.html(banner)).toBe(bannerHtml(banner));
+      expect(html(templates, banner)).toBe(bannerHtml(banner));
     }
     // Two locales, two builds each (the template, and a check that no text has a slot's NUL).
     expect(builds).toBe(4);
@@ -62,7 +67,7 @@ describe('BannerTemplates', () => {
     const { locale, messages } = messagesForRequest(undefined, nul);
     const banner: BannerInput = { policy, shared: false, gpcNotice: 'none', messages, locale, endpoint: '/consent', declaration: false, returnTo: '/x', embedding: { nonce: undefined, styleNonce: undefined, filesAt: undefined } };
     const templates = new BannerTemplates();
-    expect(templates.html(banner)).toBe(bannerHtml(banner));
-    expect(templates.html(banner)).toContain('a \0return-to\0 b');
+    expect(html(templates, banner)).toBe(bannerHtml(banner));
+    expect(html(templates, banner)).toContain('a \0return-to\0 b');
   });
 });

@@ -81,14 +81,14 @@ const SLOTS = /\0(return-to|nonce|style-nonce)\0/;
  */
 export class BannerTemplates {
   readonly #build: (input: BannerInput) => string;
-  readonly #templates = createCache<readonly string[] | null>(64);
+  readonly #templates = createCache<Template | null>(64);
 
   constructor(build: (input: BannerInput) => string = bannerHtml) {
     this.#build = build;
   }
 
-  /** What `bannerHtml(input)` returns. */
-  html(input: BannerInput): string {
+  /** What `bannerHtml(input)` returns, as bytes in pieces (a page's rewriter inserts them as they are). */
+  bytes(input: BannerInput): readonly Buffer[] {
     const { returnTo, embedding } = input;
     const key = `${input.locale}\0${input.gpcNotice}\0${input.shared}\0${embedding.filesAt ?? ''}\0${embedding.nonce ? 1 : 0}${embedding.styleNonce ? 1 : 0}${returnTo ? 1 : 0}`;
     let parts = this.#templates.get(key);
@@ -96,20 +96,20 @@ export class BannerTemplates {
       parts = this.#template(input);
       this.#templates.set(key, parts);
     }
-    if (parts === null) return this.#build(input);
-    // As the banner writes them: escaped, then non-ASCII as references.
+    if (parts === null) return [Buffer.from(this.#build(input))];
+    // As the banner writes them: escaped, then non-ASCII as references (so one byte a character).
     const slots: Record<string, string | undefined> = {
       nonce: embedding.nonce && asciiOnly(escapeHtml(embedding.nonce)),
       'style-nonce': embedding.styleNonce && asciiOnly(escapeHtml(embedding.styleNonce)),
       'return-to': returnTo && asciiOnly(escapeHtml(returnTo)),
     };
-    let html = parts[0]!;
-    for (let i = 1; i < parts.length; i += 2) html += slots[parts[i]!]! + parts[i + 1]!;
-    return html;
+    const pieces = [parts[0] as Buffer];
+    for (let i = 1; i < parts.length; i += 2) pieces.push(Buffer.from(slots[parts[i] as string]!, 'latin1'), parts[i + 1] as Buffer);
+    return pieces;
   }
 
-  /** The banner split at its slots: text, slot name, text, …; null when a text of its own has a NUL (never, in practice). */
-  #template(input: BannerInput): readonly string[] | null {
+  /** The banner split at its slots: bytes, slot name, bytes, …; null when a text of its own has a NUL (never, in practice). */
+  #template(input: BannerInput): Template | null {
     const { returnTo, embedding } = input;
     if (this.#build({ ...input, returnTo: undefined, embedding: { filesAt: embedding.filesAt, nonce: undefined, styleNonce: undefined } }).includes('\0')) return null;
     const template = this.#build({
@@ -121,9 +121,12 @@ export class BannerTemplates {
         styleNonce: embedding.styleNonce ? STYLE_NONCE_SLOT : undefined,
       },
     });
-    return template.split(SLOTS);
+    return template.split(SLOTS).map((part, i) => (i % 2 === 0 ? Buffer.from(part) : part));
   }
 }
+
+/** A banner's bytes (even places) around the names of its slots (odd places). */
+type Template = readonly (Buffer | string)[];
 
 function gpcNotice(policy: Policy, t: Messages, locale: string, how: BannerInput['gpcNotice']): string {
   const categories = Object.values(policy.categories).filter((category) => category.gpc);

@@ -15,23 +15,31 @@ export function consentModeState(policy: Policy, state: ConsentState): Record<st
 
 /**
  * The `gtag('consent', 'default', …)` snippet stating the server's view of this visitor,
- * placed before the page's first Google tag so that it runs before any.
+ * placed before the page's first Google tag so that it runs before any: its bytes, in pieces.
  */
-export function consentModeDefault(policy: Policy, state: ConsentState, nonce: string | undefined): string {
-  const attribute = nonce ? ` nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, '')}"` : '';
-  return `<script${attribute}>${defaultScript(policy, state)}</script>`;
+export function consentModeDefault(policy: Policy, state: ConsentState, nonce: string | undefined): readonly Buffer[] {
+  const script = defaultScript(policy, state);
+  if (!nonce) return script.whole;
+  return [Buffer.from(`<script nonce="${nonce.replace(/[^A-Za-z0-9+/=_-]/g, '')}">`, 'latin1'), script.afterStartTag];
+}
+
+interface DefaultScript {
+  readonly whole: readonly Buffer[];
+  /** The text and the end tag, after a start tag with a nonce. */
+  readonly afterStartTag: Buffer;
 }
 
 // States are shared objects, one per combination of granted categories (and policy): each
-// script is built once, and goes with its state.
-const defaultScripts = new WeakMap<Policy, WeakMap<ConsentState, string>>();
+// script is built and encoded once, and goes with its state.
+const defaultScripts = new WeakMap<Policy, WeakMap<ConsentState, DefaultScript>>();
 
-function defaultScript(policy: Policy, state: ConsentState): string {
+function defaultScript(policy: Policy, state: ConsentState): DefaultScript {
   let byState = defaultScripts.get(policy);
   if (!byState) defaultScripts.set(policy, (byState = new WeakMap()));
   let script = byState.get(state);
   if (script === undefined) {
-    script = `window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default',${JSON.stringify(consentModeState(policy, state))});`;
+    const text = `window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('consent','default',${JSON.stringify(consentModeState(policy, state))});`;
+    script = { whole: [Buffer.from(`<script>${text}</script>`)], afterStartTag: Buffer.from(`${text}</script>`) };
     byState.set(state, script);
   }
   return script;

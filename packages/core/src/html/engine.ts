@@ -1,8 +1,8 @@
 import { Tokenizer, type TokenizerOptions, type TokenSink } from './tokenizer.js';
 import { WasmTokenizer, wasmTokenizerBusy } from './wasm-tokenizer.js';
 
-/** What the rewriter needs of a tokenizer, whichever engine runs it. */
-export type TokenizerEngine = Pick<Tokenizer, 'write' | 'reportStartTags'>;
+/** What the rewriter needs of a tokenizer, whichever engine runs it (the WebAssembly one is also told when the page ends). */
+export type TokenizerEngine = Pick<Tokenizer, 'write' | 'reportStartTags'> & Partial<Pick<WasmTokenizer, 'release'>>;
 
 let wasmUnavailable = false;
 

@@ -20,10 +20,10 @@ export interface PageOptions {
   /** The visitor's language and texts, for placeholders: asked for only when one is needed. */
   readonly texts: () => { readonly locale: string; readonly messages: Messages };
   readonly report: (event: MarkupEvent | { readonly type: 'html-skipped'; readonly reason: string }) => void;
-  /** Markup to insert right after the page's `<body>` start tag (the banner), if any. */
-  readonly atBodyStart?: string | undefined;
-  /** Markup to insert before the page's first Google tag (the Consent Mode default), if any. */
-  readonly beforeGoogleTag?: string | undefined;
+  /** Markup to insert right after the page's `<body>` start tag (the banner), if any: its bytes, in pieces. */
+  readonly atBodyStart?: readonly Buffer[] | undefined;
+  /** Markup to insert before the page's first Google tag (the Consent Mode default), if any: the same. */
+  readonly beforeGoogleTag?: readonly Buffer[] | undefined;
   /** Called when a tag's fate hangs on a category the visitor may grant or deny: the page differs by state. */
   readonly onStateDependence?: (() => void) | undefined;
 }
@@ -57,10 +57,7 @@ export function createPageRewriter(options: PageOptions): HtmlRewriter {
       return typeof text === 'string' ? text : textFor(text, (texts ??= options.texts()).locale);
     },
   };
-  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), {
-    atBodyStart: options.atBodyStart ? Buffer.from(options.atBodyStart) : undefined,
-    beforeGoogleTag: options.beforeGoogleTag ? Buffer.from(options.beforeGoogleTag) : undefined,
-  });
+  return new HtmlRewriter(context, (reason) => options.report({ type: 'html-skipped', reason }), options);
 }
 
 function remember<K extends object, V>(map: WeakMap<K, V>, key: K, value: V): V {

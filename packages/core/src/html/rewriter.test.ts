@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createGuard } from '../guard.js';
 import { MAX_INLINE_SCRIPT_BYTES, MAX_READ_BYTES, MAX_TAG_BYTES } from './rewriter.js';
 import { wasmMemoryBytes } from './wasm-tokenizer.js';
 import { rewrite, TEST_POLICY, type RewriteOptions } from './test-support.js';
@@ -308,6 +309,16 @@ describe('chunking', () => {
     );
     const bytes = Buffer.from(page);
     expect(rewrite(page, { cuts: Array.from(bytes.keys()) }).output).toEqual(whole);
+  });
+
+  it('should refuse bytes after the end, which says all only once', () => {
+    const guard = createGuard({ policy: TEST_POLICY });
+    const rewriter = guard.htmlRewriter(guard.consentFor({}));
+    const page = '<body><img src="https://track.hubspot.com/x"><p>unfinished <scr';
+    const written = Buffer.concat([rewriter.write(Buffer.from(page)), rewriter.end()]);
+    expect(written.toString()).toBe(rewrite(page).output.toString());
+    expect(rewriter.end().length).toBe(0);
+    expect(() => rewriter.write(Buffer.from('<img src="https://track.hubspot.com/y">'))).toThrow(/write after end/);
   });
 });
 

@@ -46,9 +46,9 @@ const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
 export class HtmlRewriter implements TokenSink {
   readonly #tokenizer: TokenizerEngine;
   /** Inserted right after the page's `<body>` start tag: first in reading and tab order. */
-  #atBodyStart: Buffer | undefined;
+  #atBodyStart: readonly Buffer[] | undefined;
   /** Inserted right before the page's first Google tag (the Consent Mode default). */
-  #beforeGoogleTag: Buffer | undefined;
+  #beforeGoogleTag: readonly Buffer[] | undefined;
   readonly #context: MarkupContext;
   /**
    * Some category with trackers is denied: tracker tags are judged. Otherwise only marked
@@ -78,8 +78,9 @@ export class HtmlRewriter implements TokenSink {
   /** The page turned out not to be safe to rewrite (its charset): pass the rest through. */
   #passthrough = false;
   #started = false;
+  #ended = false;
 
-  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { atBodyStart?: Buffer | undefined; beforeGoogleTag?: Buffer | undefined } = {}) {
+  constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { readonly atBodyStart?: readonly Buffer[] | undefined; readonly beforeGoogleTag?: readonly Buffer[] | undefined } = {}) {
     const { atBodyStart, beforeGoogleTag } = inserts;
     this.#context = context;
     this.#onSkip = onSkip;
@@ -98,6 +99,7 @@ export class HtmlRewriter implements TokenSink {
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
+    if (this.#ended) throw new Error('HtmlRewriter: write after end');
     if (chunk.length <= MAX_READ_BYTES) return this.#write(chunk);
     const out: Buffer[] = [];
     for (let at = 0; at < chunk.length; at += MAX_READ_BYTES) out.push(this.#write(chunk.subarray(at, at + MAX_READ_BYTES)));
@@ -123,10 +125,13 @@ export class HtmlRewriter implements TokenSink {
 
   /** The end of the page: whatever is still held goes out unchanged (an unfinished tag is never a tag). */
   end(): Buffer {
+    if (this.#ended) return EMPTY;
+    this.#ended = true;
     if (this.#script) this.#judgeScript();
     this.#emitTagHead();
     this.#inTag = false;
     if (this.#atBodyStart && !this.#passthrough) this.#onSkip('no <body> start tag, so no consent banner');
+    this.#tokenizer.release?.();
     return this.#flush(EMPTY);
   }
 
@@ -150,7 +155,7 @@ export class HtmlRewriter implements TokenSink {
     if (info.name === 'body' && this.#atBodyStart && !this.#passthrough && !gaveUp) {
       this.#emitTagHead();
       this.#cut(end, end);
-      this.#out.push(this.#atBodyStart);
+      this.#out.push(...this.#atBodyStart);
       this.#atBodyStart = undefined;
       this.#tokenizer.reportStartTags(this.#startTagsWanted());
       return;
@@ -162,7 +167,7 @@ export class HtmlRewriter implements TokenSink {
     const held = this.#tagHeadLength > 0;
     const tag = held ? new StartTag(Buffer.concat([...this.#tagHead, this.#chunk.subarray(0, end)]), 0, this.#tagHeadLength + end, info) : new StartTag(this.#chunk, start, end, info);
     let decision = info.marked || this.#judgesTrackers ? decideStartTag(this.#context, tag) : undefined;
-    let before: Buffer | undefined;
+    let before: readonly Buffer[] | undefined;
     if (this.#beforeGoogleTag && info.name === 'script') {
       const src = tag.get('src');
       if (src ? urlHostAt(tag.source, tag.start + src.valueStart, tag.start + src.valueEnd) === GOOGLE_TAG_HOST : decision === undefined && !isInert(tag)) {
@@ -174,7 +179,7 @@ export class HtmlRewriter implements TokenSink {
       this.#cut(held ? 0 : start, end);
       this.#tagHead = [];
       this.#tagHeadLength = 0;
-      this.#out.push(before, decision instanceof Buffer ? decision : tag.bytes);
+      this.#out.push(...before, decision instanceof Buffer ? decision : tag.bytes);
     } else if (decision === undefined) {
       this.#emitTagHead();
     } else if (decision === HOLD_SCRIPT && !held) {
@@ -261,7 +266,7 @@ export class HtmlRewriter implements TokenSink {
     // Judged on the whole held text: a marker may straddle two chunks.
     const text = (script.text.length === 1 ? script.text[0]! : Buffer.concat(script.text)).subarray(0, MAX_INLINE_SCRIPT_BYTES);
     const replacement = this.#judgesInlineScripts() ? decideInlineScript(this.#context, script.tag, text) : undefined;
-    if (this.#beforeGoogleTag && mayHaveGoogleTag(text)) this.#out.push(this.#takeBeforeGoogleTag()!);
+    if (this.#beforeGoogleTag && mayHaveGoogleTag(text)) this.#out.push(...this.#takeBeforeGoogleTag()!);
     this.#out.push(replacement ?? script.tag.bytes, ...script.text);
   }
 
@@ -272,7 +277,7 @@ export class HtmlRewriter implements TokenSink {
     const before = this.#beforeGoogleTag && mayHaveGoogleTag(judged) ? this.#takeBeforeGoogleTag() : undefined;
     if (!replacement && !before) return;
     this.#cut(tag.start, tag.end);
-    if (before) this.#out.push(before);
+    if (before) this.#out.push(...before);
     this.#out.push(replacement ?? tag.bytes);
   }
 
@@ -281,7 +286,7 @@ export class HtmlRewriter implements TokenSink {
     return this.#judgesTrackers && !this.#passthrough;
   }
 
-  #takeBeforeGoogleTag(): Buffer | undefined {
+  #takeBeforeGoogleTag(): readonly Buffer[] | undefined {
     const snippet = this.#beforeGoogleTag;
     this.#beforeGoogleTag = undefined;
     this.#tokenizer.reportStartTags(this.#startTagsWanted());

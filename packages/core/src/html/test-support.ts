@@ -53,7 +53,7 @@ export function rewrite(input: Buffer | string, options: RewriteOptions = {}) {
     returnTo: '/page?x=1',
     texts: () => messagesFor('en'),
     report: (event) => events.push(event),
-    beforeGoogleTag: options.beforeGoogleTag,
+    beforeGoogleTag: options.beforeGoogleTag === undefined ? undefined : [Buffer.from(options.beforeGoogleTag)],
   });
   const points = [0, ...(options.cuts ?? []).filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
   const out: Buffer[] = [];

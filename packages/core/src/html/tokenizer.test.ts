@@ -222,6 +222,25 @@ describe('WebAssembly tokenizers sharing the module', () => {
     expect([a, b]).toEqual([['img 5,8,10,11,34'], ['script 8,11,13,14,34']]);
   });
 
+  it("should not need a released one's state, and keep reading the others right", () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const c: string[] = [];
+    const first = new WasmTokenizer(tags(a), { startTags: new Set(['img']) });
+    first.write(Buffer.from('<img src="a'));
+    const second = new WasmTokenizer(tags(b), { startTags: new Set(['img']) });
+    second.write(Buffer.from('<script>'));
+    first.write(Buffer.from('">'));
+    first.release();
+    // A tokenizer made after the release starts fresh; the one left open carries on in its script.
+    const third = new WasmTokenizer(tags(c), { startTags: new Set(['img']) });
+    third.write(Buffer.from('<img alt=x'));
+    second.write(Buffer.from('<img></script><img>'));
+    third.write(Buffer.from('>'));
+    expect([a, b, c]).toEqual([['img 5,8,10,11,34'], ['img '], ['img 5,8,9,10,0']]);
+    expect(() => first.write(Buffer.from('<img>'))).toThrow(/after its release/);
+  });
+
   it('should refuse a sink that uses another of them while a chunk is read', () => {
     const other = new WasmTokenizer(tags([]));
     const tokenizer = new WasmTokenizer({ ...tags([]), startTag: () => other.write(Buffer.from('<p>')) });

@@ -178,9 +178,11 @@ export class WasmTokenizer {
   readonly #module: Module;
   readonly #sink: TokenSink;
   readonly #exactNames: boolean;
-  /** This tokenizer's state and open tag's attributes while another one has the module. */
-  readonly #saved: Uint8Array;
-  #savedAttributes = new Int32Array(0);
+  /** This tokenizer's state and open tag's attributes while another one has the module (made when first needed). */
+  #saved: Uint8Array | undefined;
+  #savedAttributes: Int32Array | undefined;
+  /** Its page ended: its state is nobody's to keep. */
+  #released = false;
   readonly #hostFilter: Uint8Array | undefined;
   /** With exact names: the name of the tag being read, and its part from earlier chunks. */
   #name = '';
@@ -190,7 +192,6 @@ export class WasmTokenizer {
     this.#module = shared ??= new Module();
     this.#sink = sink;
     this.#exactNames = options.exactNames ?? false;
-    this.#saved = new Uint8Array(this.#module.stateBytes);
     this.#hostFilter = options.keptUnlessTrackerHost?.hosts;
     this.#take();
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
@@ -202,6 +203,12 @@ export class WasmTokenizer {
       this.#mark(options.keptUnlessTrackerHost.onlyWithSrc, ONLY_WITH_SRC);
     }
     if (options.keptUnlessCharset) this.#mark(options.keptUnlessCharset, UNLESS_CHARSET);
+  }
+
+  /** Reads no more: the next tokenizer to take the module need not keep this one's state. */
+  release(): void {
+    this.#released = true;
+    if (this.#module.owner === this) this.#module.owner = undefined;
   }
 
   /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
@@ -316,20 +323,22 @@ export class WasmTokenizer {
     const previous = module.owner;
     if (previous === this) return;
     if (module.reading) throw new Error('a tokenizer sink used another WebAssembly tokenizer while a chunk was read');
+    if (this.#released) throw new Error('a WebAssembly tokenizer was used after its release');
     if (previous) previous.#keep();
     module.owner = this;
     const bytes = module.bytes;
-    bytes.set(this.#saved, module.state);
+    // Nothing saved: a new tokenizer, whose state `reset` makes.
+    if (this.#saved) bytes.set(this.#saved, module.state);
     if (this.#hostFilter && module.hostFilter !== this.#hostFilter) {
       bytes.set(this.#hostFilter, module.hostFilterAt);
       module.hostFilter = this.#hostFilter;
     }
-    if (this.#savedAttributes.length > 0) module.words.set(this.#savedAttributes, module.exports.attributeArea() >> 2);
+    if (this.#savedAttributes && this.#savedAttributes.length > 0) module.words.set(this.#savedAttributes, module.exports.attributeArea() >> 2);
   }
 
   #keep(): void {
     const module = this.#module;
-    this.#saved.set(module.bytes.subarray(module.state, module.state + module.stateBytes));
+    (this.#saved ??= new Uint8Array(module.stateBytes)).set(module.bytes.subarray(module.state, module.state + module.stateBytes));
     const count = module.words[(module.state + F_ATTR_COUNT) >> 2]!;
     const from = module.exports.attributeArea() >> 2;
     this.#savedAttributes = module.words.slice(from, from + 5 * count);
