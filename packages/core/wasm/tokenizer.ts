@@ -137,6 +137,14 @@ const F_QUIET_END = 84; // the raw text being read is a start tag's kept without
 const F_NAME_KEY = 88; // i64
 export const F_RAW_NAME = 96; // u16 × 64
 export const RAW_NAME_MAX = 64;
+// An inline script's start tag not reported yet (see QUIET_INLINE): its event's fields; its text starts at F_DEF_END.
+const F_DEFERRED = 224;
+const F_DEF_START = 228;
+const F_DEF_END = 232;
+const F_DEF_SELF_CLOSING = 236;
+const F_DEF_ATTR_COUNT = 240;
+const F_DEF_NAME_ID = 244;
+const F_PENDING_END = 248; // its end tag's event is next: the `>` + 1 (0: none)
 export const F_REPORTS = 256; // u8 per name id: 1 start tag wanted, 2 end tag wanted, 4 and 8: see below
 const REPORT_START: u8 = 1;
 const REPORT_END: u8 = 2;
@@ -147,6 +155,24 @@ const UNLESS_TRACKER_HOST: u8 = 4;
 const UNLESS_CHARSET: u8 = 8;
 // With UNLESS_TRACKER_HOST: kept only when it has a `src` (a script without one is inline).
 const ONLY_WITH_SRC: u8 = 16;
+// An inline script (no `src`) is reported at its end tag, with it, and only when its text
+// may hold a signature (SIGNATURE_FILTER); otherwise neither tag is (the sink keeps both).
+const QUIET_INLINE: u8 = 32;
+
+/**
+ * What inline scripts are looked for (written by the JavaScript side: src/html/signatures.ts's
+ * `signatureFilter`): a bit per 3-byte gram of the long signatures' 8-byte windows, sampled
+ * every GRAM_STRIDE bytes as `signatureSearch` does; the windows (a count, then 8 bytes
+ * each); the short signatures (a count, then a length and 7 bytes each). A count of 255:
+ * too many to list, every script that gets that far is reported.
+ */
+const WINDOWS_MAX = 64;
+const SHORT_SIGNATURES_MAX = 16;
+export const SIGNATURE_FILTER = memory.data(8192 + 1 + WINDOWS_MAX * 8 + 1 + SHORT_SIGNATURES_MAX * 8);
+const WINDOWS = SIGNATURE_FILTER + 8192;
+const SHORT_SIGNATURES = WINDOWS + 1 + WINDOWS_MAX * 8;
+const GRAM_STRIDE = 6;
+const TOO_MANY = 255;
 
 /** The hosts trackers load from, a bit per `hostHash` (written by the JavaScript side: src/html/host-filter.ts). */
 export const HOST_FILTER = memory.data(8192);
@@ -417,7 +443,16 @@ function endOfTag(at: i32): i32 {
       st(F_QUIET_END, 0);
       return EV_DONE;
     }
-    if (ld(F_ALL_END_TAGS) || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0) {
+    const wanted = ld(F_ALL_END_TAGS) != 0 || (load<u8>(STATE + F_REPORTS + id) & REPORT_END) != 0;
+    if (ld(F_DEFERRED)) {
+      // The script's text is read: the sink hears of it (start tag, then end tag) only if it may hold a signature.
+      st(F_DEFERRED, 0);
+      if (!mayHoldSignature(ld(F_DEF_END), at)) return EV_DONE;
+      if (wanted) st(F_PENDING_END, at + 1);
+      deferredStartTag();
+      return EV_START_TAG;
+    }
+    if (wanted) {
       ev(E_NAME_ID, id);
       ev(E_END, at);
       return EV_END_TAG;
@@ -464,7 +499,72 @@ function endOfTag(at: i32): i32 {
   st(F_RAW_NAME_LENGTH, nameLength);
   for (let k = 0; k < nameLength; k++) store<u16>(STATE + F_RAW_NAME + (k << 1), load<u8>(text + 1 + k));
   st(F_STATE, RawText);
+  if (event == EV_START_TAG && raw == RAW_SCRIPT && defersInline(id, announced)) {
+    st(F_DEFERRED, 1);
+    st(F_DEF_START, ld(F_TAG_BASE));
+    st(F_DEF_END, at + 1);
+    st(F_DEF_SELF_CLOSING, selfClosing);
+    st(F_DEF_ATTR_COUNT, ld(F_ATTR_COUNT));
+    st(F_DEF_NAME_ID, id);
+    return EV_DONE;
+  }
   return event;
+}
+
+/** An inline script's start tag, read whole in this chunk, unmarked: heard of at its end tag, if at all (QUIET_INLINE). */
+function defersInline(id: i32, announced: i32): bool {
+  const base = ld(F_TAG_BASE);
+  return (load<u8>(STATE + F_REPORTS + id) & QUIET_INLINE) != 0 && !announced && !ld(F_MARKED) && !ld(F_EXACT_NAMES) && base >= 0 && !hasSrc(base, ld(F_ATTR_COUNT));
+}
+
+/** The deferred start tag's event. */
+function deferredStartTag(): void {
+  ev(E_START, ld(F_DEF_START));
+  ev(E_END, ld(F_DEF_END));
+  ev(E_NAME_ID, ld(F_DEF_NAME_ID));
+  ev(E_SELF_CLOSING, ld(F_DEF_SELF_CLOSING));
+  ev(E_MARKED, 0);
+  ev(E_ATTR_COUNT, ld(F_DEF_ATTR_COUNT));
+  ev(E_ATTRIBUTES, <i32>attributes);
+}
+
+/**
+ * Whether the bytes from `from` to `to` may hold a signature: a long one's window where a
+ * sampled gram hits the filter (at the positions `signatureSearch` samples: each occurrence of
+ * a window has one of its grams there), or a short one.
+ */
+function mayHoldSignature(from: i32, to: i32): bool {
+  for (let p = from; p + 3 <= to; p += GRAM_STRIDE) {
+    const gram = ((<i32>load<u8>(input + p) << 8) ^ (<i32>load<u8>(input + p + 1) << 4) ^ <i32>load<u8>(input + p + 2)) & 0xffff;
+    if ((load<u8>(SIGNATURE_FILTER + (gram >> 3)) & (1 << (gram & 7))) != 0 && holdsWindow(p, from, to)) return true;
+  }
+  const count = <i32>load<u8>(SHORT_SIGNATURES);
+  if (count == TOO_MANY) return true;
+  for (let s = 0; s < count; s++) {
+    const signature = SHORT_SIGNATURES + 1 + s * 8;
+    const length = <i32>load<u8>(signature);
+    const first = <i32>load<u8>(signature + 1);
+    const last = to - length;
+    for (let at = find(from, last + 1, first); at <= last; at = find(at + 1, last + 1, first)) {
+      let k = 1;
+      while (k < length && load<u8>(input + at + k) == load<u8>(signature + 1 + k)) k++;
+      if (k == length) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a window of the filter lies in `from`..`to` over the gram at `p` (as its gram 0 to 5). */
+function holdsWindow(p: i32, from: i32, to: i32): bool {
+  const count = <i32>load<u8>(WINDOWS);
+  if (count == TOO_MANY) return true;
+  for (let g = 0; g < GRAM_STRIDE; g++) {
+    const start = p - g;
+    if (start < from || start + 8 > to) continue;
+    const bytes = load<u64>(input + start);
+    for (let w = 0; w < count; w++) if (load<u64>(WINDOWS + 1 + w * 8) == bytes) return true;
+  }
+  return false;
 }
 
 /**
@@ -786,6 +886,14 @@ function isMarker(at: i32): bool {
 
 /** Reads on from where it stopped; returns the next event, EV_DONE at the chunk's end. */
 export function run(): i32 {
+  const pendingEnd = ld(F_PENDING_END);
+  if (pendingEnd != 0) {
+    st(F_PENDING_END, 0);
+    ev(E_NAME_START, -2);
+    ev(E_NAME_ID, ld(F_DEF_NAME_ID));
+    ev(E_END, pendingEnd - 1);
+    return EV_END_TAG;
+  }
   const end = length;
   let i = pos;
   let state = ld(F_STATE);
@@ -1203,8 +1311,16 @@ export function run(): i32 {
     }
     i++;
   }
-  // The chunk's end: a name being read continues at the next chunk's start; a start tag
-  // still open is announced (its bytes up to here are held by the sink).
+  // The chunk's end: an inline script whose text runs on is heard of now (the sink holds it);
+  // a name being read continues at the next chunk's start; a start tag still open is
+  // announced (its bytes up to here are held by the sink).
+  if (ld(F_DEFERRED)) {
+    st(F_DEFERRED, 0);
+    st(F_STATE, state);
+    pos = end;
+    deferredStartTag();
+    return EV_START_TAG;
+  }
   ev(E_NAME_START, -1);
   ev(E_TAG_OPEN, -1);
   if (state == TagName && ld(F_NAME_START) >= 0) {

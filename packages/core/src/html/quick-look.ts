@@ -30,10 +30,11 @@ class Needle {
 export const GOOGLE_TAG_HOST = 'www.googletagmanager.com';
 
 /** What shows a Google tag (gtag.js, Tag Manager) in a script's text, or anywhere in a page. */
-const GOOGLE_TAG_HINTS = [new Needle('gtag('), new Needle('dataLayer', 4), new Needle('googletagmanager.com')];
+export const GOOGLE_TAG_HINTS = ['gtag(', 'dataLayer', 'googletagmanager.com'] as const;
+const GOOGLE_TAG_NEEDLES = GOOGLE_TAG_HINTS.map((hint) => new Needle(hint, hint === 'dataLayer' ? 4 : 0));
 
 export function mayHaveGoogleTag(bytes: Buffer): boolean {
-  return GOOGLE_TAG_HINTS.some((hint) => hint.includedIn(bytes));
+  return GOOGLE_TAG_NEEDLES.some((hint) => hint.includedIn(bytes));
 }
 
 /** The author's marker, as pages write it (the tokenizer, which rewriting uses, matches any case). */

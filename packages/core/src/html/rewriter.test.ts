@@ -322,6 +322,50 @@ describe('chunking', () => {
   });
 });
 
+describe('inline scripts the WebAssembly tokenizer keeps to itself', () => {
+  /** The JavaScript tokenizer's output: it hears of every script. */
+  const byJavaScript = (html: string, options: RewriteOptions) => {
+    process.env.CONSENT_GUARD_WASM = '0';
+    try {
+      return rewrite(html, options).output;
+    } finally {
+      delete process.env.CONSENT_GUARD_WASM;
+    }
+  };
+  // Each signature and Google tag hint at every offset from a sampled position, whole and less its last byte.
+  const NEEDLES = [...(TEST_POLICY.trackers ?? []).flatMap((tracker) => tracker.inline ?? []), 'gtag(', 'dataLayer', 'googletagmanager.com'];
+  const scripts = NEEDLES.flatMap((needle) =>
+    Array.from({ length: 12 }, (_, offset) => [`${'x'.repeat(offset)}${needle}`, `var a = 1;${'y'.repeat(offset)}${needle.slice(0, -1)}`]).flat(),
+  );
+  const page = scripts.map((text, k) => `<p>${k}</p><script${k % 3 === 0 ? ' type="text/javascript"' : ''}>${text}</script>`).join('\n');
+  const states: [string, RewriteOptions][] = [
+    ['nothing granted', {}],
+    ['statistics granted, the Google tag awaited', { granted: ['performance'], beforeGoogleTag: '<script>gtag("consent","default",{})</script>' }],
+  ];
+
+  it.each(states)('should keep or change each script as the JavaScript tokenizer does: %s', (_, options) => {
+    const whole = byJavaScript(page, options);
+    expect(rewrite(page, options).output.toString()).toBe(whole.toString());
+    const bytes = Buffer.byteLength(page);
+    for (const step of [7, 61, 1024]) {
+      const cuts = Array.from({ length: Math.ceil(bytes / step) }, (_, k) => k * step);
+      expect(rewrite(page, { ...options, cuts }).output.toString(), `cut every ${step} bytes`).toBe(whole.toString());
+    }
+  });
+
+  it.each([
+    ['long', (k: number) => `trackerSignature${k}`],
+    ['short', (k: number) => `t${k}(`],
+  ])('should still find signatures when a policy has more %s ones than the module lists', (_, signature) => {
+    const many = Array.from({ length: 70 }, (_, k) => signature(k));
+    const policy = { ...TEST_POLICY, trackers: [...(TEST_POLICY.trackers ?? []), { name: 'Many', category: 'marketing', hosts: [], inline: many }] };
+    const html = [signature(69), `x ${signature(0)} x`, signature(3).slice(0, -1), 'nothing here', '_hsq.push(1)'].map((text) => `<script>${text}</script>`).join('');
+    const output = rewrite(html, { policy }).output.toString();
+    expect(output).toBe(byJavaScript(html, { policy }).toString());
+    expect(output.match(/data-consent-category="marketing"/g)).toHaveLength(3);
+  });
+});
+
 describe('the Consent Mode default', () => {
   const SNIPPET = '<script>gtag("consent","default",{})</script>';
   const page = (body: string) => out(body, { beforeGoogleTag: SNIPPET, granted: ['performance'] });

@@ -40,8 +40,8 @@ const AND_BODY = new Map([LOOKED_AT, SCRIPT_AND_META, META].map((names) => [name
 const KEPT_UNLESS_TRACKER_HOST = { names: new Set(['img', 'source', 'link', 'iframe', 'script']), onlyWithSrc: new Set(['script']) };
 /** A <meta> matters only when it declares a charset (see `mentionsCharset`). */
 const KEPT_UNLESS_CHARSET: ReadonlySet<string> = new Set(['meta']);
-/** The end of a held inline script. */
-const SCRIPT_END: ReadonlySet<string> = new Set(['script']);
+/** Inline scripts: held to be judged by their text, up to their end tag. */
+const SCRIPT: ReadonlySet<string> = new Set(['script']);
 
 export class HtmlRewriter implements TokenSink {
   readonly #tokenizer: TokenizerEngine;
@@ -91,9 +91,10 @@ export class HtmlRewriter implements TokenSink {
     this.#judgesTrackers = [...context.trackers.categories].filter((id) => !context.isGranted(id)).length > 0;
     this.#tokenizer = createTokenizer(this, {
       startTags: this.#startTagsWanted(),
-      endTags: SCRIPT_END,
+      endTags: SCRIPT,
       keptUnlessTrackerHost: { ...KEPT_UNLESS_TRACKER_HOST, hosts: context.trackers.hostFilter },
       keptUnlessCharset: KEPT_UNLESS_CHARSET,
+      keptUnlessSignature: { names: SCRIPT, filter: context.trackers.inlineFilter },
     });
   }
 

@@ -30,11 +30,21 @@ interface Probe {
   readonly back: number;
 }
 
-/** Returns, for a text, the indexes of the signatures it contains, by first occurrence (ties by index). */
-export function signatureSearch(signatures: readonly Buffer[]): (text: Buffer) => number[] {
+interface Compiled {
+  /** 1 for each gram of a long signature's rarest window. */
+  readonly table: Uint8Array;
+  /** Those windows. */
+  readonly windows: readonly Buffer[];
+  readonly probes: ReadonlyMap<number, readonly Probe[]>;
+  /** Signatures shorter than WINDOW, each with the index and rarest byte it is searched from. */
+  readonly short: readonly { readonly index: number; readonly tail: Buffer; readonly head: number }[];
+}
+
+function compile(signatures: readonly Buffer[]): Compiled {
   const table = new Uint8Array(65536);
   const probes = new Map<number, Probe[]>();
   const short: { readonly index: number; readonly tail: Buffer; readonly head: number }[] = [];
+  const windows: Buffer[] = [];
   signatures.forEach((bytes, index) => {
     if (bytes.length < WINDOW) {
       // From its rarest byte on: Buffer's search stops at every occurrence of the needle's first byte.
@@ -44,6 +54,7 @@ export function signatureSearch(signatures: readonly Buffer[]): (text: Buffer) =
       return;
     }
     const from = rarestWindow(bytes);
+    windows.push(bytes.subarray(from, from + WINDOW));
     for (let g = 0; g <= WINDOW - GRAM; g++) {
       const gram = gramAt(bytes, from + g);
       table[gram] = 1;
@@ -52,6 +63,12 @@ export function signatureSearch(signatures: readonly Buffer[]): (text: Buffer) =
       probes.set(gram, list);
     }
   });
+  return { table, windows, probes, short };
+}
+
+/** Returns, for a text, the indexes of the signatures it contains, by first occurrence (ties by index). */
+export function signatureSearch(signatures: readonly Buffer[]): (text: Buffer) => number[] {
+  const { table, probes, short } = compile(signatures);
   const count = signatures.length;
   const firstAt = new Float64Array(count);
   return (text) => {
@@ -78,6 +95,39 @@ export function signatureSearch(signatures: readonly Buffer[]): (text: Buffer) =
     for (let index = 0; index < count; index++) if (firstAt[index] !== Infinity) found.push(index);
     return found.sort((a, b) => firstAt[a]! - firstAt[b]! || a - b);
   };
+}
+
+const WINDOWS_MAX = 64;
+const SHORT_SIGNATURES_MAX = 16;
+const TOO_MANY = 255;
+
+/**
+ * The WebAssembly tokenizer's filter of inline scripts (wasm/tokenizer.ts, SIGNATURE_FILTER),
+ * from `signatureSearch`'s tables: a bit per gram; the long signatures' windows (a count,
+ * then 8 bytes each); the short signatures (a count, then a length and 7 bytes each); a
+ * count of 255 when there are too many to list. A script in which no sampled gram hits a
+ * window there, and which holds no short signature, holds none of `signatures`: the
+ * tokenizer keeps it to itself.
+ */
+export function signatureFilter(signatures: readonly Buffer[]): Uint8Array {
+  const { table, windows, short } = compile(signatures);
+  const filter = new Uint8Array(8192 + 1 + WINDOWS_MAX * WINDOW + 1 + SHORT_SIGNATURES_MAX * 8);
+  table.forEach((hit, gram) => {
+    if (hit) filter[gram >> 3]! |= 1 << (gram & 7);
+  });
+  let at = 8192;
+  filter[at++] = windows.length > WINDOWS_MAX ? TOO_MANY : windows.length;
+  if (windows.length <= WINDOWS_MAX) windows.forEach((window, k) => filter.set(window, at + k * WINDOW));
+  at += WINDOWS_MAX * WINDOW;
+  filter[at++] = short.length > SHORT_SIGNATURES_MAX ? TOO_MANY : short.length;
+  if (short.length <= SHORT_SIGNATURES_MAX) {
+    short.forEach(({ index }, k) => {
+      const bytes = signatures[index]!;
+      filter[at + k * 8] = bytes.length;
+      filter.set(bytes, at + k * 8 + 1);
+    });
+  }
+  return filter;
 }
 
 /** Where in `bytes` the WINDOW bytes with the least common pieces start. */

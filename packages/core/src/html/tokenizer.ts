@@ -56,6 +56,13 @@ export interface TokenizerOptions {
   };
   /** The same for start tags the sink keeps unchanged unless their bytes mention `charset`. */
   readonly keptUnlessCharset?: ReadonlySet<string>;
+  /**
+   * Script start tags without a `src` that the sink keeps, with their text, unless the text
+   * holds a signature (`filter`: signatures.ts's `signatureFilter`). The WebAssembly engine
+   * reports such a script at its end tag (start tag, then end tag), or not at all when no
+   * signature can be in it; this one reports it as ever.
+   */
+  readonly keptUnlessSignature?: { readonly names: ReadonlySet<string>; readonly filter: Uint8Array };
 }
 
 /** What the tokenizer learnt about a start tag, valid during the `startTag` call only. Offsets count from the tag's `<`. */

@@ -2,8 +2,8 @@ import { decodeHTMLAttribute } from 'entities';
 import type { Policy, TrackerDeclaration } from '../policy/schema.js';
 import { hostFilter } from './host-filter.js';
 import { latin1 } from './latin1.js';
-import { GOOGLE_TAG_HOST } from './quick-look.js';
-import { signatureSearch } from './signatures.js';
+import { GOOGLE_TAG_HINTS, GOOGLE_TAG_HOST } from './quick-look.js';
+import { signatureFilter, signatureSearch } from './signatures.js';
 
 /** The policy's trackers, compiled for matching URLs and inline scripts in markup. */
 export interface TrackerMatcher {
@@ -18,6 +18,8 @@ export interface TrackerMatcher {
   readonly hasInline: boolean;
   /** The hosts the trackers load from, and the Google tag's, as the WebAssembly tokenizer looks them up (see host-filter.ts). */
   readonly hostFilter: Uint8Array;
+  /** The inline signatures, and what shows a Google tag, as the WebAssembly tokenizer looks for them (see `signatureFilter`). */
+  readonly inlineFilter: Uint8Array;
   /** The categories that have a tracker (hosts or inline signatures). */
   readonly categories: ReadonlySet<string>;
 }
@@ -155,6 +157,8 @@ export function compileTrackers(policy: Policy): TrackerMatcher {
     hasInline: signatures.length > 0,
     // With the Google tag's host: the rewriter looks for it (Consent Mode) whatever the policy.
     hostFilter: hostFilter([...exact.keys(), ...wildcard.keys(), ...paths.keys(), GOOGLE_TAG_HOST].flatMap(filteredHosts)),
+    // With the Google tag's hints: an inline script is held to find it (Consent Mode).
+    inlineFilter: signatureFilter([...signatures, ...GOOGLE_TAG_HINTS.map((hint) => Buffer.from(hint))]),
     categories: new Set(policy.trackers.filter((tracker) => tracker.hosts.length > 0 || tracker.inline.length > 0).map((tracker) => tracker.category)),
   };
 }

@@ -31,6 +31,7 @@ interface Exports {
   readonly F_REPORTS: Address;
   readonly EVENT: Address;
   readonly HOST_FILTER: Address;
+  readonly SIGNATURE_FILTER: Address;
   init(): void;
   defineName(length: number, flags: number): number;
   reset(exactNames: number, contentModel: number, allStartTags: number, allEndTags: number): void;
@@ -69,6 +70,7 @@ const REPORT_END = 2;
 const UNLESS_TRACKER_HOST = 4;
 const UNLESS_CHARSET = 8;
 const ONLY_WITH_SRC = 16;
+const QUIET_INLINE = 32;
 const MAX_NAMES = 256;
 // What a name does (wasm/tokenizer.ts's NAME_FLAGS), besides its raw text kind in bits 0-1.
 const BREAKS_OUT = 4;
@@ -88,6 +90,9 @@ class Module {
   readonly hostFilterAt: number;
   /** The tracker hosts in the module's filter now (each tokenizer puts its own there when it takes the module). */
   hostFilter: Uint8Array | undefined;
+  readonly signatureFilterAt: number;
+  /** The same for the inline signatures. */
+  signatureFilter: Uint8Array | undefined;
   /** Name by id (0: a name nothing here knows), and id by name. */
   readonly names: string[] = [''];
   readonly ids = new Map<string, number>();
@@ -109,6 +114,7 @@ class Module {
     this.reports = this.state + address(this.exports.F_REPORTS);
     this.event = address(this.exports.EVENT) >> 2;
     this.hostFilterAt = address(this.exports.HOST_FILTER);
+    this.signatureFilterAt = address(this.exports.SIGNATURE_FILTER);
     this.exports.init();
     for (const name of KNOWN_NAMES.values()) {
       const foreign = name === 'svg' || name === 'math';
@@ -184,6 +190,7 @@ export class WasmTokenizer {
   /** Its page ended: its state is nobody's to keep. */
   #released = false;
   readonly #hostFilter: Uint8Array | undefined;
+  readonly #signatureFilter: Uint8Array | undefined;
   /** With exact names: the name of the tag being read, and its part from earlier chunks. */
   #name = '';
   #namePrefix = '';
@@ -193,6 +200,7 @@ export class WasmTokenizer {
     this.#sink = sink;
     this.#exactNames = options.exactNames ?? false;
     this.#hostFilter = options.keptUnlessTrackerHost?.hosts;
+    this.#signatureFilter = options.keptUnlessSignature?.filter;
     this.#take();
     this.#module.exports.reset(this.#exactNames ? 1 : 0, (options.followContentModel ?? true) ? 1 : 0, options.startTags ? 0 : 1, options.endTags ? 0 : 1);
     // `reset` cleared every name's bits.
@@ -203,6 +211,7 @@ export class WasmTokenizer {
       this.#mark(options.keptUnlessTrackerHost.onlyWithSrc, ONLY_WITH_SRC);
     }
     if (options.keptUnlessCharset) this.#mark(options.keptUnlessCharset, UNLESS_CHARSET);
+    if (options.keptUnlessSignature) this.#mark(options.keptUnlessSignature.names, QUIET_INLINE);
   }
 
   /** Reads no more: the next tokenizer to take the module need not keep this one's state. */
@@ -332,6 +341,10 @@ export class WasmTokenizer {
     if (this.#hostFilter && module.hostFilter !== this.#hostFilter) {
       bytes.set(this.#hostFilter, module.hostFilterAt);
       module.hostFilter = this.#hostFilter;
+    }
+    if (this.#signatureFilter && module.signatureFilter !== this.#signatureFilter) {
+      bytes.set(this.#signatureFilter, module.signatureFilterAt);
+      module.signatureFilter = this.#signatureFilter;
     }
     if (this.#savedAttributes && this.#savedAttributes.length > 0) module.words.set(this.#savedAttributes, module.exports.attributeArea() >> 2);
   }
