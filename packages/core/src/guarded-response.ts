@@ -23,7 +23,7 @@ import type { ResolvedOptions } from './options.js';
 import type { CompiledPolicy } from './policy/compile.js';
 import { purgeHeaders } from './purge.js';
 import { contextual, requestContext, type ReportContext, type Reporter } from './reports.js';
-import { judgeSetCookie } from './set-cookie.js';
+import { cookieName, judgeSetCookie } from './set-cookie.js';
 
 /** What every response of one guard shares. */
 export interface GuardContext {
@@ -459,8 +459,3 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
-
-function cookieName(setCookie: string): string {
-  const end = setCookie.indexOf('=');
-  return (end === -1 ? '' : setCookie.slice(0, end)).trim();
-}

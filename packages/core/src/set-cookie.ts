@@ -40,7 +40,7 @@ const MAX_AGE = /max-age/i;
 const EXPIRES = /expires/i;
 
 /** The name as `cookie`'s parseSetCookie reads it: before the first `=` of the first `;`-part, spaces and tabs trimmed; '' without one. */
-function cookieName(setCookie: string): string {
+export function cookieName(setCookie: string): string {
   const equals = setCookie.indexOf('=');
   const semicolon = setCookie.indexOf(';');
   if (equals === -1 || (semicolon !== -1 && semicolon < equals)) return '';

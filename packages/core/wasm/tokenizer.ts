@@ -636,7 +636,7 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
         valueEnd = j;
       }
     }
-    if (!isEnd && attributeEnd - attributeStart == MARKER_LENGTH && isMarker(attributeStart)) marked = 1;
+    if (!isEnd && attributeEnd - attributeStart == MARKER_LENGTH && spells(attributeStart, MARKER, MARKER_LENGTH)) marked = 1;
     if (record) {
       if (count == attributeCapacity) {
         grow(attributes + <usize>count * 40);
@@ -693,12 +693,8 @@ function hasSrc(lt: i32, count: i32): bool {
 
 /** The bytes from `from` to `end` hold `charset`, in any case. */
 function mentionsCharset(from: i32, end: i32): bool {
-  for (let i = from; i + 7 <= end; i++) {
-    if ((load<u8>(input + i) | 0x20) != 0x63) continue;
-    let k = 1;
-    while (k < 7 && (load<u8>(input + i + k) | 0x20) == <i32>load<u8>(CHARSET + k)) k++;
-    if (k == 7) return true;
-  }
+  // One comparison a byte until a `c`.
+  for (let i = from; i + 7 <= end; i++) if ((load<u8>(input + i) | 0x20) == 0x63 && spells(i, CHARSET, 7)) return true;
   return false;
 }
 
@@ -871,12 +867,6 @@ function plainlyRelative(from: i32, end: i32): bool {
     i += 16;
   }
   return end;
-}
-
-/** The bytes from `at` spell the marker, in any case. */
-function isMarker(at: i32): bool {
-  for (let k = 0; k < MARKER_LENGTH; k++) if (lower(load<u8>(input + at + k)) != <i32>load<u8>(MARKER + k)) return false;
-  return true;
 }
 
 /** Whether `state` is inside a start tag. */

@@ -1,3 +1,4 @@
+import { createCache } from '../cache.js';
 import type { ConsentState } from '../consent-state.js';
 import { textFor } from '../policy/localized.js';
 import type { Policy } from '../policy/schema.js';
@@ -51,7 +52,7 @@ export function placeholderDocument(input: PlaceholderInput, categoryId: string,
 // frame, granted categories, page path...). A long path is not kept (it comes from the request).
 const SRCDOCS_REMEMBERED = 256;
 const LONGEST_PATH_REMEMBERED = 512;
-const srcdocs = new WeakMap<Policy, WeakMap<Messages, Map<string, string>>>();
+const srcdocs = new WeakMap<Policy, WeakMap<Messages, ReturnType<typeof createCache<string>>>>();
 
 /** `placeholderDocument` escaped for a `srcdoc` attribute, built once for the same inputs. */
 export function placeholderSrcdoc(input: PlaceholderInput, categoryId: string, what: string): string {
@@ -60,12 +61,11 @@ export function placeholderSrcdoc(input: PlaceholderInput, categoryId: string, w
   let byMessages = srcdocs.get(policy);
   if (!byMessages) srcdocs.set(policy, (byMessages = new WeakMap()));
   let remembered = byMessages.get(messages);
-  if (!remembered) byMessages.set(messages, (remembered = new Map()));
+  if (!remembered) byMessages.set(messages, (remembered = createCache<string>(SRCDOCS_REMEMBERED)));
   const key = `${categoryId}\0${what}\0${input.state.granted.join(',')}\0${input.endpoint}\0${returnTo}\0${input.shared}\0${input.locale}`;
   let srcdoc = remembered.get(key);
   if (srcdoc === undefined) {
     srcdoc = escapeHtml(placeholderDocument(input, categoryId, what));
-    if (remembered.size >= SRCDOCS_REMEMBERED) remembered.clear();
     remembered.set(key, srcdoc);
   }
   return srcdoc;
