@@ -69,10 +69,14 @@ export interface Guard {
   close(): Promise<void>;
 }
 
-/** Bytes in, bytes out: `write` returns what can go out now, `end` the rest. */
+/**
+ * Bytes in, bytes out: `write` returns what can go out now, `end` the rest. Giving the last
+ * chunk to `end` (as a whole page) is the same as writing it first, and can be faster: the
+ * rewriter then knows where nothing more can change.
+ */
 export interface HtmlStreamRewriter {
   write(chunk: Buffer): Buffer;
-  end(): Buffer;
+  end(last?: Buffer): Buffer;
 }
 
 /** Validates options and policy once (throwing `TypeError` / `PolicyError`), then guards requests. */

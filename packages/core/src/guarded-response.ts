@@ -255,13 +255,11 @@ export class GuardedResponse implements HeaderHooks, BodyHooks {
     const rewriter = this.#pageRewriter(res, shared ? undefined : () => {
       this.#pageVaries = true;
     });
-    const head = rewriter.write(chunk);
-    const tail = rewriter.end();
+    const body = rewriter.end(chunk);
     if (!shared && (this.#bannerOn(res) || (consentMode && reach.consentModeVaries && mayHaveGoogleTag(chunk)))) this.#pageVaries = true;
     // Texts were asked for: a banner or a placeholder went in.
     this.#byLanguage = this.#textsForRequest !== undefined;
     if (options.mode === 'report-only') return chunk;
-    const body = tail.length > 0 ? Buffer.concat([head, tail]) : head;
     this.#rewritten = body !== chunk && !body.equals(chunk);
     if (this.#rewritten && res.hasHeader('content-length')) res.setHeader('Content-Length', body.length);
     return body;

@@ -80,6 +80,9 @@ const MARKER_LENGTH = 21;
 const SRCSET = memory.data<u8>([0x73, 0x72, 0x63, 0x73, 0x65, 0x74]);
 const HREF = memory.data<u8>([0x68, 0x72, 0x65, 0x66]);
 const IMAGESRCSET = memory.data<u8>([0x69, 0x6d, 0x61, 0x67, 0x65, 0x73, 0x72, 0x63, 0x73, 0x65, 0x74]);
+/** <meta */
+const META = memory.data<u8>([0x3c, 0x6d, 0x65, 0x74, 0x61]);
+const META_LENGTH = 5;
 /** charset */
 const CHARSET = memory.data<u8>([0x63, 0x68, 0x61, 0x72, 0x73, 0x65, 0x74]);
 
@@ -194,7 +197,7 @@ const E_NAME_END = 32;
 const E_ATTRIBUTES = 36; // where the start tag's attributes are
 const E_PENDING = 40; // the event wholeTag found (u8), for run to return
 
-// Dynamic memory: the input chunk (with 16 bytes of slack for vector loads), then the
+// Dynamic memory: the input chunk (with 64 bytes of slack for vector loads), then the
 // attributes of the tag being read, [nameStart, nameEnd, valueStart, valueEnd, quote] each.
 let input: usize = 0;
 let inputCapacity: i32 = 0;
@@ -202,6 +205,9 @@ let attributes: usize = 0;
 let attributeCapacity: i32 = 0; // in attributes
 let pos: i32 = 0;
 let length: i32 = 0;
+/** The chunk's last marker or `<meta` (see `nothingMarkedAhead`), once looked for. */
+const UNKNOWN = -2;
+let lastCandidate: i32 = UNKNOWN;
 
 @inline function ld(field: i32): i32 {
   return load<i32>(STATE + field);
@@ -352,6 +358,7 @@ function grow(end: usize): void {
 export function begin(size: i32): void {
   pos = 0;
   length = size;
+  lastCandidate = UNKNOWN;
 }
 
 // Skips: the first of `byte` from `from`, or `end`. Reading past `end` stays in the slack.
@@ -696,6 +703,44 @@ function mentionsCharset(from: i32, end: i32): bool {
   // One comparison a byte until a `c`.
   for (let i = from; i + 7 <= end; i++) if ((load<u8>(input + i) | 0x20) == 0x63 && spells(i, CHARSET, 7)) return true;
   return false;
+}
+
+/**
+ * The chunk from where reading stopped holds neither the marker nor `<meta`, in any case:
+ * nothing in it can be a marked tag or a charset declaration (see HtmlRewriter's last
+ * chunk). The last of them is looked for once a chunk, from its end: a marked tag is often
+ * near the end of a page, and once it is read nothing is ahead.
+ */
+export function nothingMarkedAhead(): bool {
+  if (lastCandidate == UNKNOWN) lastCandidate = lastMarkerOrMeta(pos);
+  return lastCandidate < pos;
+}
+
+/**
+ * The start of the last marker or `<meta` between `from` and the chunk's end (or one before
+ * `from`, or -1): candidates by their first and last bytes, 16 at a time, then spelled out.
+ */
+function lastMarkerOrMeta(from: i32): i32 {
+  const caseBit = i8x16.splat(0x20);
+  const d = i8x16.splat(0x64);
+  const y = i8x16.splat(0x79);
+  const lt = i8x16.splat(<i8>LT); // its case bit is set
+  const a = i8x16.splat(0x61);
+  for (let i = (length - 1) & ~15; i >= (from & ~15); i -= 16) {
+    // Reading up to MARKER_LENGTH + 15 bytes past the chunk stays in the slack.
+    const first = v128.or(v128.load(input + i), caseBit);
+    const marker = v128.and(i8x16.eq(first, d), i8x16.eq(v128.or(v128.load(input + i + MARKER_LENGTH - 1), caseBit), y));
+    const meta = v128.and(i8x16.eq(first, lt), i8x16.eq(v128.or(v128.load(input + i + META_LENGTH - 1), caseBit), a));
+    let mask = i8x16.bitmask(v128.or(marker, meta));
+    while (mask != 0) {
+      const bit = 31 - clz(mask);
+      const at = i + bit;
+      if (at + META_LENGTH <= length && spells(at, META, META_LENGTH)) return at;
+      if (at + MARKER_LENGTH <= length && spells(at, MARKER, MARKER_LENGTH)) return at;
+      mask &= ~(1 << bit);
+    }
+  }
+  return -1;
 }
 
 /** The attribute name at `at` (`length` bytes) is src, srcset, href or imagesrcset, in any case. */

@@ -1,8 +1,11 @@
 import { Tokenizer, type TokenizerOptions, type TokenSink } from './tokenizer.js';
 import { WasmTokenizer, wasmTokenizerBusy } from './wasm-tokenizer.js';
 
-/** What the rewriter needs of a tokenizer, whichever engine runs it (the WebAssembly one is also told when the page ends). */
-export type TokenizerEngine = Pick<Tokenizer, 'write' | 'reportStartTags'> & Partial<Pick<WasmTokenizer, 'release'>>;
+/**
+ * What the rewriter needs of a tokenizer, whichever engine runs it (the WebAssembly one is
+ * also told when the page ends, and can stop before the end of the last chunk).
+ */
+export type TokenizerEngine = Pick<Tokenizer, 'write' | 'reportStartTags'> & Partial<Pick<WasmTokenizer, 'release' | 'stopUnlessMarkedAhead'>>;
 
 let wasmUnavailable = false;
 

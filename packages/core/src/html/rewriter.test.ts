@@ -325,11 +325,14 @@ describe('chunking', () => {
 describe('inline scripts the WebAssembly tokenizer keeps to itself', () => {
   /** The JavaScript tokenizer's output: it hears of every script. */
   const byJavaScript = (html: string, options: RewriteOptions) => {
+    // js-engine.test.ts runs this file with the variable set: the tests after this one keep it.
+    const engine = process.env.CONSENT_GUARD_WASM;
     process.env.CONSENT_GUARD_WASM = '0';
     try {
       return rewrite(html, options).output;
     } finally {
-      delete process.env.CONSENT_GUARD_WASM;
+      if (engine === undefined) delete process.env.CONSENT_GUARD_WASM;
+      else process.env.CONSENT_GUARD_WASM = engine;
     }
   };
   // Each signature and Google tag hint at every offset from a sampled position, whole and less its last byte.
@@ -434,6 +437,39 @@ describe('the Consent Mode default', () => {
     const { output, events } = rewrite(html, { beforeGoogleTag: SNIPPET, granted: ['functionality', 'performance', 'marketing'] });
     expect(output.toString()).toBe(SNIPPET + html);
     expect(events).toEqual([{ type: 'html-skipped', reason: 'meta charset is not ASCII-compatible' }]);
+  });
+
+  it('should read a whole page, for a visitor who granted everything, only as far as anything can change: the bytes of reading it all', () => {
+    const everything = { beforeGoogleTag: SNIPPET, granted: ['functionality', 'performance', 'marketing'] };
+    const googleTags = ['<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>', '<script>gtag("js", new Date())</script>'];
+    const bodies = [
+      '<p>nothing marked</p><img src="https://pixel.quantserve.com/p.gif"><script>_hsq.push(1)</script>',
+      '<p>x</p><IMG Data-Consent-Category="marketing" data-consent-src="/a.png"><p>y</p><img data-consent-category="marketing" data-consent-src="/b.png">',
+      '<!-- <img data-consent-category="marketing" data-consent-src="/c.png"> --><script>"<img data-consent-category=marketing data-consent-src=/d.png>"</script>',
+      '<META charset="iso-2022-jp"><img data-consent-category="marketing" data-consent-src="/e.png">',
+      '<p>a</p><Meta charset="iso-2022-jp"><p>nothing marked after it</p>',
+      '<p>b</p><img DATA-consent-CATEGORY="marketing" data-consent-src="/f.png">',
+    ];
+    for (const googleTag of googleTags) {
+      for (const body of bodies) {
+        const html = `<head><meta charset="utf-8">${googleTag}</head><body>${body}</body>`;
+        const streamed = rewrite(html, { ...everything, streamed: true });
+        expect(streamed.output.toString()).toContain(SNIPPET + googleTag);
+        // The whole page as the last chunk, and last chunks starting in the Google tag, after it, and in a marked tag.
+        for (const cut of [0, html.indexOf(googleTag) + 9, html.indexOf('</head>'), html.indexOf('Consent-Category'), html.length - 3]) {
+          expect(rewrite(html, { ...everything, cuts: [cut] }), `${googleTag} ${body} cut at ${cut}`).toEqual(streamed);
+        }
+      }
+    }
+    const marked = `<head>${googleTags[0]}</head><body>${bodies[1]}</body>`;
+    expect(rewrite(marked, everything).output.toString()).toBe(marked.replace(googleTags[0]!, SNIPPET + googleTags[0]).replace(/data-consent-src=/g, 'src='));
+  });
+
+  it('should still put the banner in after it, when no tracker is judged', () => {
+    const policy = { ...TEST_POLICY, trackers: [] };
+    const html = '<head><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head><body><p>x</p></body>';
+    const { output } = rewrite(html, { policy, beforeGoogleTag: SNIPPET, atBodyStart: '<div id="banner"></div>' });
+    expect(output.toString()).toBe(html.replace('<script async', `${SNIPPET}<script async`).replace('<body>', '<body><div id="banner"></div>'));
   });
 
   it('should leave pages without a Google tag alone', () => {

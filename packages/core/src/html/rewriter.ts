@@ -79,6 +79,8 @@ export class HtmlRewriter implements TokenSink {
   #passthrough = false;
   #started = false;
   #ended = false;
+  /** The chunk being read is the page's last (given to `end`). */
+  #lastChunk = false;
 
   constructor(context: MarkupContext, onSkip: (reason: string) => void = () => {}, inserts: { readonly atBodyStart?: readonly Buffer[] | undefined; readonly beforeGoogleTag?: readonly Buffer[] | undefined } = {}) {
     const { atBodyStart, beforeGoogleTag } = inserts;
@@ -101,13 +103,17 @@ export class HtmlRewriter implements TokenSink {
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
     if (this.#ended) throw new Error('HtmlRewriter: write after end');
-    if (chunk.length <= MAX_READ_BYTES) return this.#write(chunk);
+    return this.#writeInParts(chunk, false);
+  }
+
+  #writeInParts(chunk: Buffer, last: boolean): Buffer {
+    if (chunk.length <= MAX_READ_BYTES) return this.#write(chunk, last);
     const out: Buffer[] = [];
-    for (let at = 0; at < chunk.length; at += MAX_READ_BYTES) out.push(this.#write(chunk.subarray(at, at + MAX_READ_BYTES)));
+    for (let at = 0; at < chunk.length; at += MAX_READ_BYTES) out.push(this.#write(chunk.subarray(at, at + MAX_READ_BYTES), last && at + MAX_READ_BYTES >= chunk.length));
     return Buffer.concat(out);
   }
 
-  #write(chunk: Buffer): Buffer {
+  #write(chunk: Buffer, last: boolean): Buffer {
     if (!this.#started && chunk.length > 0) {
       this.#started = true;
       // A UTF-16 byte order mark overrides every declared encoding (HTML spec).
@@ -119,21 +125,32 @@ export class HtmlRewriter implements TokenSink {
     if (this.#passthrough && !this.#inTag && !this.#script) return chunk;
     this.#chunk = chunk;
     this.#from = 0;
+    this.#lastChunk = last;
     this.#tokenizer.write(chunk);
+    this.#lastChunk = false;
     this.#endOfChunk();
     return this.#flush(chunk);
   }
 
-  /** The end of the page: whatever is still held goes out unchanged (an unfinished tag is never a tag). */
-  end(): Buffer {
-    if (this.#ended) return EMPTY;
+  /**
+   * The end of the page, with its last chunk if given (as `write(last)` then `end()`, in one
+   * Buffer): whatever is still held goes out unchanged (an unfinished tag is never a tag).
+   * Given the last chunk, the rewriter reads it only as far as anything in it can change.
+   */
+  end(last?: Buffer): Buffer {
+    if (this.#ended) {
+      if (last !== undefined) throw new Error('HtmlRewriter: write after end');
+      return EMPTY;
+    }
+    const head = last === undefined ? EMPTY : this.#writeInParts(last, true);
     this.#ended = true;
     if (this.#script) this.#judgeScript();
     this.#emitTagHead();
     this.#inTag = false;
     if (this.#atBodyStart && !this.#passthrough) this.#onSkip('no <body> start tag, so no consent banner');
     this.#tokenizer.release?.();
-    return this.#flush(EMPTY);
+    const tail = this.#flush(EMPTY);
+    return head.length === 0 ? tail : tail.length === 0 ? head : Buffer.concat([head, tail]);
   }
 
   tagOpen(offset: number): void {
@@ -197,6 +214,7 @@ export class HtmlRewriter implements TokenSink {
       this.#onSkip('meta charset is not ASCII-compatible');
       this.#passthrough = true;
     }
+    if (info.marked) this.#stopWhereNothingCanChange();
   }
 
   endTag(name: string, offset: number): void {
@@ -291,7 +309,18 @@ export class HtmlRewriter implements TokenSink {
     const snippet = this.#beforeGoogleTag;
     this.#beforeGoogleTag = undefined;
     this.#tokenizer.reportStartTags(this.#startTagsWanted());
+    this.#stopWhereNothingCanChange();
     return snippet;
+  }
+
+  /**
+   * In the page's last chunk, with no tracker judged and nothing left to insert, only a
+   * marked tag (or a meta's charset) could change what follows: the tokenizer reads no more
+   * of the chunk when it holds none, and the rest goes out as it is. A visitor who granted
+   * everything has the page read up to its Google tag, not to its end.
+   */
+  #stopWhereNothingCanChange(): void {
+    if (this.#lastChunk && !this.#judgesTrackers && !this.#atBodyStart && !this.#beforeGoogleTag) this.#tokenizer.stopUnlessMarkedAhead?.();
   }
 
   /** The start tags worth hearing of from here on (marked ones are heard of anyway). */

@@ -37,6 +37,9 @@ export interface RewriteOptions {
   policy?: PolicyInput;
   endpoint?: string | false;
   beforeGoogleTag?: string;
+  atBodyStart?: string;
+  /** Every chunk written, and `end()` given none (a streamed response); by default the last chunk goes to `end` (a whole page). */
+  streamed?: boolean;
 }
 
 /** Rewrites `input` as one response would, returning the bytes and the events. */
@@ -54,11 +57,13 @@ export function rewrite(input: Buffer | string, options: RewriteOptions = {}) {
     texts: () => messagesFor('en'),
     report: (event) => events.push(event),
     beforeGoogleTag: options.beforeGoogleTag === undefined ? undefined : [Buffer.from(options.beforeGoogleTag)],
+    atBodyStart: options.atBodyStart === undefined ? undefined : [Buffer.from(options.atBodyStart)],
   });
   const points = [0, ...(options.cuts ?? []).filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
-  const out: Buffer[] = [];
-  for (let p = 0; p < points.length - 1; p++) out.push(rewriter.write(bytes.subarray(points[p], points[p + 1])));
-  out.push(rewriter.end());
+  const chunks = points.slice(1).map((point, p) => bytes.subarray(points[p], point));
+  const last = options.streamed ? undefined : chunks.pop();
+  const out = chunks.map((chunk) => rewriter.write(chunk));
+  out.push(rewriter.end(last));
   return { output: Buffer.concat(out), events };
 }
 

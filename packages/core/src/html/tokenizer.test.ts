@@ -247,3 +247,51 @@ describe('WebAssembly tokenizers sharing the module', () => {
     expect(() => tokenizer.write(Buffer.from('<img>'))).toThrow(/another WebAssembly tokenizer/);
   });
 });
+
+describe('a WebAssembly tokenizer stopped in its last chunk', () => {
+  /** The tags heard when the sink asks to stop at the first one: the rest of the chunk is read only if it may hold a marker or a meta. */
+  const heardAfterStopping = (chunk: string) => {
+    const seen: string[] = [];
+    let stopped: boolean | undefined;
+    const tokenizer: WasmTokenizer = new WasmTokenizer({
+      tagOpen: () => {},
+      notStartTag: () => {},
+      startTag: (tag) => {
+        seen.push(tag.name);
+        stopped ??= tokenizer.stopUnlessMarkedAhead();
+      },
+      endTag: () => {},
+    });
+    tokenizer.write(Buffer.from(chunk));
+    return { seen, stopped };
+  };
+  const FIRST = '<img src="/a.png">';
+
+  it('should read no more of a chunk that holds neither the marker nor a meta', () => {
+    const rest = '<p>data-consent-categor</p><div data-consent="x"><script charset="utf-8" src="/a.js"></script><meter><img src="/b.png">';
+    expect(heardAfterStopping(`${FIRST}${rest}`)).toEqual({ seen: ['img'], stopped: true });
+  });
+
+  it.each([
+    ['a marker', '<img data-consent-category="marketing"><img>'],
+    ['a marker in any case', '<img DATA-Consent-CATEGORY="marketing"><img>'],
+    ['a marker ending the chunk', '<img><img alt="x" data-consent-category'],
+    ['a marker where no tag is', '<p>data-consent-category</p>'],
+    ['a meta in any case', '<MeTa CharSet="iso-2022-jp">'],
+    ['a meta ending the chunk', '<img><meta'],
+  ])('should read on to the end of a chunk holding %s', (_, rest) => {
+    // At every offset from the first tag, so that the candidates fall on each lane of the module's 16-byte compares.
+    for (let pad = 0; pad < 40; pad++) {
+      const { seen, stopped } = heardAfterStopping(`${FIRST}${' '.repeat(pad)}${rest}`);
+      expect(stopped, `pad ${pad}`).toBe(false);
+      expect(seen.length, `pad ${pad}`).toBeGreaterThan(1);
+    }
+  });
+
+  it('should refuse to stop outside a read, and a write after stopping', () => {
+    const tokenizer = new WasmTokenizer({ tagOpen: () => {}, notStartTag: () => {}, startTag: () => tokenizer.stopUnlessMarkedAhead(), endTag: () => {} });
+    expect(() => tokenizer.stopUnlessMarkedAhead()).toThrow(/while its chunk is read/);
+    tokenizer.write(Buffer.from('<img><p>'));
+    expect(() => tokenizer.write(Buffer.from('<img>'))).toThrow(/after it stopped/);
+  });
+});

@@ -40,6 +40,7 @@ interface Exports {
   attributeArea(): number;
   begin(size: number): void;
   run(): number;
+  nothingMarkedAhead(): number;
 }
 
 // What `run` returns (wasm/tokenizer.ts).
@@ -189,6 +190,8 @@ export class WasmTokenizer {
   #savedAttributes: Int32Array | undefined;
   /** Its page ended: its state is nobody's to keep. */
   #released = false;
+  /** It read no more of its last chunk (see `stopUnlessMarkedAhead`). */
+  #stopped = false;
   readonly #hostFilter: Uint8Array | undefined;
   readonly #signatureFilter: Uint8Array | undefined;
   /** With exact names: the name of the tag being read, and its part from earlier chunks. */
@@ -220,6 +223,17 @@ export class WasmTokenizer {
     if (this.#module.owner === this) this.#module.owner = undefined;
   }
 
+  /**
+   * Called by the sink while the page's last chunk is read: when the rest of the chunk
+   * holds neither `data-consent-category` nor `<meta` in any case, reads no more of it
+   * (the sink hears of nothing else, and nothing can be written after) and returns true.
+   */
+  stopUnlessMarkedAhead(): boolean {
+    if (!this.#module.reading || this.#module.owner !== this) throw new Error('stopUnlessMarkedAhead is for a sink while its chunk is read');
+    this.#stopped = this.#module.exports.nothingMarkedAhead() !== 0;
+    return this.#stopped;
+  }
+
   /** From the next tag on, the start tags (besides marked ones) the sink wants to hear of. */
   reportStartTags(names: ReadonlySet<string>): void {
     this.#take();
@@ -241,6 +255,7 @@ export class WasmTokenizer {
   }
 
   write(chunk: Uint8Array): void {
+    if (this.#stopped) throw new Error('a WebAssembly tokenizer was written to after it stopped');
     const module = this.#module;
     const wasm = module.exports;
     this.#take();
@@ -253,6 +268,7 @@ export class WasmTokenizer {
     } finally {
       module.reading = false;
     }
+    if (this.#stopped) return;
     const words = module.words;
     const e = module.event;
     const namePart = words[e + E_NAME_START]!;
@@ -265,7 +281,7 @@ export class WasmTokenizer {
   #read(chunk: Uint8Array): void {
     const module = this.#module;
     const wasm = module.exports;
-    for (;;) {
+    while (!this.#stopped) {
       const event = wasm.run();
       if (event === EV_DONE) return;
       const words = module.words;
