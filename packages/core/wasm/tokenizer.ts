@@ -777,6 +777,8 @@ function mayLoadFromTracker(lt: i32, count: i32): bool {
 
 /** A srcset: each candidate, between spaces and commas (other white space is not plain). */
 function mayListTracker(from: i32, end: i32): bool {
+  // Most list relative paths only: no candidate can have a host then (see mayBeTracker).
+  if (inAsciiFrom(0x20, from, end) && plainlyRelative(from, end)) return false;
   let i = from;
   while (i < end) {
     let c = <i32>load<u8>(input + i);
@@ -799,7 +801,7 @@ function mayListTracker(from: i32, end: i32): bool {
  * `/`, `?`, `#` or the end. Any other may be a tracker's.
  */
 function mayBeTracker(from: i32, end: i32): bool {
-  if (!printable(from, end)) return true;
+  if (!inAsciiFrom(0x21, from, end)) return true;
   const first = <i32>load<u8>(input + from);
   let host = -1;
   if (first == SLASH) {
@@ -861,20 +863,20 @@ function hostHash(from: i32, end: i32): i32 {
   return <i32>(((hash >>> 16) ^ hash) & 0xffff);
 }
 
-/** The bytes from `from` to `end` are printable ASCII, no space: 16 at a time. */
-function printable(from: i32, end: i32): bool {
-  const space = i8x16.splat(0x20);
+/** The bytes from `from` to `end` are ASCII from `lowest` to `~` (0x21: printable, no space): 16 at a time. */
+function inAsciiFrom(lowest: i32, from: i32, end: i32): bool {
+  const below = i8x16.splat(<i8>lowest);
   const above = i8x16.splat(0x7e);
   for (let i = from; i < end; i += 16) {
     const v = v128.load(input + i);
-    let mask = i8x16.bitmask(v128.or(i8x16.le_u(v, space), i8x16.gt_u(v, above)));
+    let mask = i8x16.bitmask(v128.or(i8x16.lt_u(v, below), i8x16.gt_u(v, above)));
     if (end - i < 16) mask &= (1 << (end - i)) - 1;
     if (mask != 0) return false;
   }
   return true;
 }
 
-/** The bytes (printable: see `printable`) from `from` to `end` hold no `:`, `&`, `\` or `//`: 16 at a time. */
+/** The bytes (printable: see `inAsciiFrom`) from `from` to `end` hold no `:`, `&`, `\` or `//`: 16 at a time. */
 function plainlyRelative(from: i32, end: i32): bool {
   const colon = i8x16.splat(0x3a);
   const ampersand = i8x16.splat(0x26);
