@@ -5,7 +5,7 @@ import { consentGuard as expressGuard } from '@consent-guard/express';
 import { consentGuard as koaGuard } from '@consent-guard/koa';
 import { consentGuard as fastifyGuard } from '@consent-guard/fastify';
 import { pages } from './pages.js';
-import { sitePage } from './site-page.js';
+import { sitePage, sitePageUnmarked } from './site-page.js';
 import { policy as benchPolicy } from './policy.js';
 import express from 'express';
 import Koa from 'koa';
@@ -15,9 +15,11 @@ const policy = benchPolicy;
 const secret = 'bench-secret-0123456789abcdef-0123456789';
 const PAGE = `<!doctype html><html><head><title>bench</title></head><body>${'<p>Some text of a page.</p>'.repeat(40)}</body></html>`;
 // A real 50 KB page with its 2013 trackers; a 30 KB page of today's site (GA, HubSpot, Maps,
-// two author-marked tags), as the string a template engine renders; a JSON API response.
+// two author-marked tags), as the string a template engine renders, and the same page
+// without the marked tags; a JSON API response.
 const REAL_PAGE = pages['50 KB'];
 const SITE_PAGE = sitePage.toString();
+const SITE_PAGE_UNMARKED = sitePageUnmarked.toString();
 const JSON_BODY = { items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) };
 const EXPIRES = new Date('2031-01-01T00:00:00Z');
 
@@ -37,6 +39,9 @@ function expressApp(guarded, mode, consentLog) {
   });
   app.get('/site', (_req, res) => {
     res.send(SITE_PAGE);
+  });
+  app.get('/site-unmarked', (_req, res) => {
+    res.send(SITE_PAGE_UNMARKED);
   });
   // An API answer that keeps the visitor's session: one essential cookie.
   app.get('/json', (_req, res) => {

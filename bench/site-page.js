@@ -79,31 +79,34 @@ ${GOOGLE_TAG}
 <section class="hero"><h1>Film the winter</h1><p>Rent a complete kit from 490 kr a day. <a class="button" href="/rental">See the kits</a></p></section>
 `;
 
-const tail = `<section class="visit"><h2>Visit the shop</h2><p>Storgata 1, 0155 Oslo. Open weekdays 10–18, Saturdays 10–16.</p>
+const tail = (marked) => `<section class="visit"><h2>Visit the shop</h2><p>Storgata 1, 0155 Oslo. Open weekdays 10–18, Saturdays 10–16.</p>
 ${MAPS}
 </section>
-${MARKED_STATISTICS}
+${marked ? MARKED_STATISTICS : ''}
 </main>
 <footer class="site-footer">
   <ul class="footer-links"><li><a href="/privacy">Privacy</a></li><li><a href="/cookies">Cookies</a></li><li><a href="/terms">Terms of sale</a></li><li><a href="/returns">Returns</a></li></ul>
   <p>© 2026 Videonor AS · Org. no. 999 999 999</p>
 </footer>
-${MARKED_MARKETING}
+${marked ? MARKED_MARKETING : ''}
 ${HUBSPOT}
 </body>
 </html>
 `;
 
-function build(size) {
+function build(size, marked) {
+  const end = tail(marked);
   let body = '<section class="products"><h2>Popular kits</h2><ul class="cards">';
   let i = 0;
-  while (head.length + body.length + tail.length < size * 0.75) body += card(++i);
+  while (head.length + body.length + end.length < size * 0.75) body += card(++i);
   body += '</ul></section>\n<section class="blog"><h2>From the blog</h2>';
   let j = 0;
-  while (head.length + body.length + tail.length < size - 900) body += article(++j);
+  while (head.length + body.length + end.length < size - 900) body += article(++j);
   body += '</section>\n';
-  return Buffer.from(head + body + tail);
+  return Buffer.from(head + body + end);
 }
 
 /** The page, ~30 KB. */
-export const sitePage = build(30 * 1024);
+export const sitePage = build(30 * 1024, true);
+/** The same page without its two marked tags, as most sites' pages are. */
+export const sitePageUnmarked = build(30 * 1024, false);
