@@ -777,7 +777,7 @@ function mayLoadFromTracker(lt: i32, count: i32): bool {
 
 /** A srcset: each candidate, between spaces and commas (other white space is not plain). */
 function mayListTracker(from: i32, end: i32): bool {
-  // Most list relative paths only: no candidate can have a host then (see mayBeTracker).
+  // Most srcsets list relative paths only: no candidate has a host then (see mayBeTracker).
   if (inAsciiFrom(0x20, from, end) && plainlyRelative(from, end)) return false;
   let i = from;
   while (i < end) {
