@@ -164,6 +164,21 @@ describe.each(FRAMEWORKS)('HTML responses on %s', (framework) => {
     expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
   });
 
+  it('should activate marked tags in the last chunk of a streamed page, after its Google tag, for a visitor who granted everything', async () => {
+    const head = '<!doctype html><head><meta charset="utf-8"><title>x</title>';
+    const rest =
+      '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head><body><p>a</p>' +
+      '<IMG Data-Consent-Category="marketing" data-consent-src="/a.png"><p>b</p><script type="text/plain" data-consent-category="performance" data-consent-src="/ab.js"></script><p>c</p></body>';
+    const streamed: RawRoute = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': HTML });
+      res.write(head);
+      res.end(rest);
+    };
+    const response = await request(createApp(framework, {}, { raw: { '/streamed': streamed } })).get('/streamed').set('Cookie', everything).expect(200);
+    const activated = rest.replace('data-consent-src="/a.png"', 'src="/a.png"').replace('<script type="text/plain" data-consent-category="performance" data-consent-src="/ab.js">', '<script data-consent-category="performance" src="/ab.js">');
+    expect(response.text).toBe(head + consentModeDefault(ALL_TYPES) + activated);
+  });
+
   it.each([
     ['Cache-Control: no-transform', { 'Content-Type': HTML, 'Cache-Control': 'no-transform' }, 'Cache-Control: no-transform'],
     ['a UTF-16 charset', { 'Content-Type': 'text/html; charset=utf-16le' }, 'charset utf-16le is not ASCII-compatible'],

@@ -5,7 +5,8 @@ import { Recoder, type Coding } from './recoder.js';
 /** A synchronous body transform: bytes in, bytes out (possibly none yet). */
 export interface BodyTransform {
   write(chunk: Buffer): Buffer;
-  end(): Buffer;
+  /** The rest, after the last chunk if given (the same as writing it first). */
+  end(last?: Buffer): Buffer;
 }
 
 export interface BodyHooks {
@@ -127,9 +128,7 @@ export class BodyHook {
         this.#recoderFor(res, transform, hooks.bodyCoding).end(hasChunk ? toBuffer(chunk, encoding) : undefined, done as (() => void) | undefined);
         return res;
       }
-      const head = hasChunk ? transform.write(toBuffer(chunk, encoding)) : undefined;
-      const tail = transform.end();
-      out = head && head.length > 0 ? (tail.length > 0 ? Buffer.concat([head, tail]) : head) : tail;
+      out = transform.end(hasChunk ? toBuffer(chunk, encoding) : undefined);
     } catch (error) {
       return this.#fail(res, error);
     }
