@@ -72,6 +72,8 @@ const EQ = 0x3d;
 const DQ = 0x22;
 const SQ = 0x27;
 const QUESTION = 0x3f;
+/** `="`, read as one little-endian u16. */
+const EQ_DQ: u16 = 0x223d;
 
 /** data-consent-category */
 const MARKER = memory.data<u8>([0x64, 0x61, 0x74, 0x61, 0x2d, 0x63, 0x6f, 0x6e, 0x73, 0x65, 0x6e, 0x74, 0x2d, 0x63, 0x61, 0x74, 0x65, 0x67, 0x6f, 0x72, 0x79]);
@@ -620,27 +622,36 @@ function wholeTag(lt: i32, end: i32, recordAlways: bool = false): i32 {
     const attributeStart = j++; // the first character belongs to the name, even `=`
     j = attributeNameEnd(j, end);
     const attributeEnd = j;
-    while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
-    if (j >= end) return -1;
     let valueStart = -1;
     let valueEnd = -1;
     let quote = 0;
-    if (load<u8>(input + j) == EQ) {
-      j++;
+    if (load<u16>(input + j) == EQ_DQ && j + 1 < end) {
+      // Most values: `="…"` right after the name.
+      quote = DQ;
+      valueStart = j + 2;
+      j = find(valueStart, end, DQ);
+      if (j >= end) return -1;
+      valueEnd = j++;
+    } else {
       while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
       if (j >= end) return -1;
-      c = <i32>load<u8>(input + j);
-      if (c == DQ || c == SQ) {
-        quote = c;
-        valueStart = ++j;
-        j = find(j, end, quote);
+      if (load<u8>(input + j) == EQ) {
+        j++;
+        while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & SPACE) != 0) j++;
         if (j >= end) return -1;
-        valueEnd = j++;
-      } else if (c != GT) {
-        valueStart = j;
-        while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_UNQUOTED) == 0) j++;
-        if (j >= end) return -1;
-        valueEnd = j;
+        c = <i32>load<u8>(input + j);
+        if (c == DQ || c == SQ) {
+          quote = c;
+          valueStart = ++j;
+          j = find(j, end, quote);
+          if (j >= end) return -1;
+          valueEnd = j++;
+        } else if (c != GT) {
+          valueStart = j;
+          while (j < end && (load<u8>(CLASS + load<u8>(input + j)) & ENDS_UNQUOTED) == 0) j++;
+          if (j >= end) return -1;
+          valueEnd = j;
+        }
       }
     }
     if (!isEnd && attributeEnd - attributeStart == MARKER_LENGTH && spells(attributeStart, MARKER, MARKER_LENGTH)) marked = 1;
