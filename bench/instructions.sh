@@ -22,8 +22,5 @@ callgrind_control -d "$pid" &> /dev/null
 sleep 1
 kill "$pid"
 wait "$pid" 2> /dev/null || true
-callgrind_annotate --inclusive=no --threshold=100 "$out"/cg.*.1 | awk -v n="$n" -v what="$variant $path" '
-  /PROGRAM TOTALS/ { gsub(",", "", $1); total = $1; next }
-  /^ *[0-9,]+ \(/ && /compiler::|Turbo|Maglev|internal::Parser|internal::PreParser|internal::Zone|Scaveng|Mark|Sweep|heap::|Heap|Evacuat|BodyDescriptor|Pretenur|MemoryChunk|Compactor|GlobalHandles|Ephemeron|WeakObjects/ { gsub(",", "", $1); noise += $1 }
-  END { printf "%s: %.0f instructions/request, %.0f without compiler and GC\n", what, total / n, (total - noise) / n }'
+callgrind_annotate --inclusive=no --threshold=100 "$out"/cg.*.1 | awk -v n="$n" -v what="$variant $path" -v per="a request" -f callgrind-totals.awk
 rm -rf "$out"
