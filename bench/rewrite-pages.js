@@ -3,14 +3,9 @@
 // neutralized, the banner's place, the Consent Mode default) or everything (the default,
 // marked tags activated).
 //   node rewrite-pages.js <site|site-unmarked|50KB|500KB|5MB> <nothing|everything> <count>
-import { compilePolicy } from '../packages/core/dist/policy/compile.js';
-import { chosenState } from '../packages/core/dist/consent-state.js';
-import { consentModeDefault } from '../packages/core/dist/declaration/consent-mode.js';
-import { messagesFor } from '../packages/core/dist/declaration/messages.js';
 import { createPageRewriter } from '../packages/core/dist/html/page.js';
-import { compileTrackers } from '../packages/core/dist/html/trackers.js';
+import { pageOptions } from './page-options.js';
 import { pages } from './pages.js';
-import { policy } from './policy.js';
 import { sitePage, sitePageUnmarked } from './site-page.js';
 
 const [which = 'site', visitor = 'nothing', count = '100'] = process.argv.slice(2);
@@ -20,21 +15,10 @@ if (!page || (visitor !== 'nothing' && visitor !== 'everything')) {
   console.error('usage: node rewrite-pages.js <site|site-unmarked|50KB|500KB|5MB> <nothing|everything> <count>');
   process.exit(1);
 }
-const compiled = compilePolicy(policy);
-const state = chosenState(compiled, visitor === 'everything' ? compiled.categoryIds : []);
-const texts = messagesFor('en');
 const options = {
-  compiled,
-  trackers: compileTrackers(compiled.policy),
-  state,
-  enforce: true,
-  endpoint: '/consent',
-  returnTo: '/',
-  texts: () => texts,
-  report: () => {},
+  ...pageOptions(visitor),
   // The banner's bytes stand in for the banner: where it goes, not what it says, costs the rewriter.
   atBodyStart: visitor === 'nothing' ? [Buffer.alloc(9 * 1024, ' ')] : undefined,
-  beforeGoogleTag: consentModeDefault(compiled.policy, state, undefined),
 };
 const rewriteAll = (times) => {
   let bytes = 0;

@@ -14,14 +14,8 @@ import { interleave } from './interleave.js';
 import { median } from './median.js';
 import { pages } from './pages.js';
 import { policy } from './policy.js';
-// The guard's own modules, for the accepted visitor's rewriter as a guarded response builds
-// it (`guard.htmlRewriter` takes no Consent Mode default).
-import { compilePolicy } from '../packages/core/dist/policy/compile.js';
-import { chosenState } from '../packages/core/dist/consent-state.js';
-import { consentModeDefault } from '../packages/core/dist/declaration/consent-mode.js';
-import { messagesFor } from '../packages/core/dist/declaration/messages.js';
+import { pageOptions } from './page-options.js';
 import { createPageRewriter } from '../packages/core/dist/html/page.js';
-import { compileTrackers } from '../packages/core/dist/html/trackers.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 // The engine is picked when a rewriter is created: 'consent-guard (js)' runs the JavaScript one
@@ -35,20 +29,7 @@ const granted = new Set(state.granted);
 // A visitor who granted everything: nothing is neutralized; the Consent Mode default goes
 // before the first Google tag (these 2013 pages have none, so every script is looked at to
 // the end) and author-marked tags are activated.
-const compiled = compilePolicy(policy);
-const compiledTrackers = compileTrackers(compiled.policy);
-const everything = chosenState(compiled, compiled.categoryIds);
-const accepted = {
-  compiled,
-  trackers: compiledTrackers,
-  state: everything,
-  enforce: true,
-  endpoint: '/consent',
-  returnTo: '/',
-  texts: () => messagesFor('en'),
-  report: () => {},
-  beforeGoogleTag: consentModeDefault(compiled.policy, everything, undefined),
-};
+const accepted = pageOptions('everything');
 
 // The same decision for every candidate: which loading attribute, and is its URL a denied tracker.
 const LOADING = { script: ['src'], iframe: ['src'], img: ['src', 'srcset'], source: ['src', 'srcset'], link: ['href'], embed: ['src'], object: ['data'] };

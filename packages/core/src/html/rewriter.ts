@@ -102,8 +102,12 @@ export class HtmlRewriter implements TokenSink {
 
   /** Rewrites one chunk; returns what can go out now (possibly nothing, possibly the chunk itself). */
   write(chunk: Buffer): Buffer {
-    if (this.#ended) throw new Error('HtmlRewriter: write after end');
+    this.#refuseAfterEnd();
     return this.#writeInParts(chunk, false);
+  }
+
+  #refuseAfterEnd(): void {
+    if (this.#ended) throw new Error('HtmlRewriter: write after end');
   }
 
   #writeInParts(chunk: Buffer, last: boolean): Buffer {
@@ -138,10 +142,8 @@ export class HtmlRewriter implements TokenSink {
    * Given the last chunk, the rewriter reads it only as far as anything in it can change.
    */
   end(last?: Buffer): Buffer {
-    if (this.#ended) {
-      if (last !== undefined) throw new Error('HtmlRewriter: write after end');
-      return EMPTY;
-    }
+    if (last !== undefined) this.#refuseAfterEnd();
+    if (this.#ended) return EMPTY;
     const head = last === undefined ? EMPTY : this.#writeInParts(last, true);
     this.#ended = true;
     if (this.#script) this.#judgeScript();
